@@ -106,7 +106,7 @@ struct iotssf_requirement {
     size_t ref_count;
 };
 
-/* Loads <data_dir>/catalog/*.yaml and <data_dir>/baselines/*.yaml. */
+/* Loads the YAML files of <data_dir>/catalog and <data_dir>/baselines. */
 iotssf_status iotssf_catalog_load(const char *data_dir, iotssf_catalog **out, iotssf_error *err);
 void iotssf_catalog_free(iotssf_catalog *c);
 

@@ -104,7 +104,7 @@ static iotssf_status list_data_files(loader *l, const char *dir, char ***names, 
         }
     }
     closedir(d);
-    if (!st)
+    if (!st && *count > 1)
         qsort(*names, *count, sizeof **names,
               (int (*)(const void *, const void *))(void *)strcmp_ptr);
     return st;

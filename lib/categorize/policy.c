@@ -1,5 +1,5 @@
 /*
- * Loads and validates a categorization policy (data/policy/*.yaml; format in
+ * Loads and validates a categorization policy (data/policy/; format in
  * docs/categorization.md). A policy is checked completely at load time: every
  * rule reads a known fact with a value on that fact's scale, levels are
  * contiguous, categories cut the plane into pieces that neither overlap nor

@@ -185,10 +185,17 @@ static doc_node *scalar_node(doc_stream *s, arena *a, const yaml_event_t *ev, io
         return NULL;
     }
     doc_node *n = new_node(a, DOC_SCALAR, ev->start_mark);
-    if (!n || !(n->text = arena_strndup(a, value, len))) {
+    char *text = n ? arena_strndup(a, value, len) : NULL;
+    if (!text) {
         iotssf_fail(err, IOTSSF_E_NOMEM, s->name, 0, 0, "out of memory");
         return NULL;
     }
+    /* Block scalars (| and >) keep a final line break that no field wants. */
+    bool block = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+                 ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+    while (block && len > 0 && text[len - 1] == '\n')
+        text[--len] = '\0';
+    n->text = text;
     n->len = len;
     n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     return n;

@@ -329,6 +329,7 @@ static iotssf_status load_facts(loader *l, const doc_node *um, iotssf_use_mode *
             set_default(id, &m->facts[id], pos_of(holder ? holder : um));
         }
     }
+    /* Every required fact was found, so the recovery section exists. */
     const doc_node *rec = doc_get(um, "recovery");
     const doc_node *means;
     TRY(doc_require(&l->ctx, rec, "means", "recovery", &means));
@@ -431,10 +432,6 @@ static iotssf_status load_use_mode(loader *l, const doc_node *um, iotssf_use_mod
     if (!m->name)
         m->name = m->id;
     TRY(optional_string(l, um, "description", "use_mode.description", &m->description));
-    const doc_node *sec;
-    TRY(doc_require(&l->ctx, um, "harm", "use mode", &sec));
-    TRY(doc_require(&l->ctx, um, "recovery", "use mode", &sec));
-    TRY(doc_require(&l->ctx, um, "economic", "use mode", &sec));
     TRY(load_facts(l, um, m));
     const doc_node *ovr = doc_get(um, "overrides");
     if (ovr) {

@@ -1,0 +1,64 @@
+/*
+ * The iotssf command: dispatches to one subcommand per file (cmd_*.c). It
+ * holds no logic a library user would need; see include/iotssf/.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: iotssf <command> [options] [files]\n"
+    "\n"
+    "Commands:\n"
+    "  categorize PROFILE...     place each use mode on the IoT-SSF axes, with the trace\n"
+    "  requirements PROFILE...   what each use mode's tier calls for, by perspective and\n"
+    "                            stakeholder; --scheme SCHEME shows it as that baseline's items\n"
+    "                            (en303645, en303645v3, nistir8259a, c2, iec62443-4-2,\n"
+    "                            jcstar1, siotp)\n"
+    "  map PROFILE... -o map.svg the IoT-SSF risk map of every device x use mode\n"
+    "  catalog check             validate the catalog and policy; coverage per baseline\n"
+    "  version                   print the version\n"
+    "\n"
+    "Options (where they apply):\n"
+    "  --format text|json|md     output format (map also: svg); text by default\n"
+    "  -o, --output FILE         write here, whole or not at all (default: stdout)\n"
+    "  --policy FILE             categorization policy (default: data/policy/default.yaml)\n"
+    "  --data DIR                data folder (default: $IOTSSF_DATA or the shipped data)\n"
+    "  --scheme SCHEME           requirements: view as a baseline's items\n"
+    "  -q, --quiet               no progress on the terminal\n"
+    "\n"
+    "Exit status: 0 ok, 1 findings (catalog check: uncovered items), 2 usage or input\n"
+    "error, 3 internal error. Profiles may be YAML or JSON, several documents per file.\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("iotssf %s\n", iotssf_version());
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "categorize") == 0)
+        return cmd_categorize(argc - 1, argv + 1);
+    if (strcmp(cmd, "requirements") == 0)
+        return cmd_requirements(argc - 1, argv + 1);
+    if (strcmp(cmd, "map") == 0)
+        return cmd_map(argc - 1, argv + 1);
+    if (strcmp(cmd, "catalog") == 0)
+        return cmd_catalog(argc - 1, argv + 1);
+    fprintf(stderr, "iotssf: unknown command '%s'\n\n%s", cmd, usage);
+    return EXIT_USAGE;
+}
