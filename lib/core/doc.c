@@ -145,7 +145,8 @@ static iotssf_status close_frame(doc_stream *s, arena *a, frame *f, iotssf_error
         n->items = arena_alloc(a, (f->count ? f->count : 1) * sizeof *n->items);
         if (!n->items)
             return iotssf_fail(err, IOTSSF_E_NOMEM, s->name, 0, 0, "out of memory");
-        memcpy(n->items, f->children, f->count * sizeof *n->items);
+        if (f->count)
+            memcpy(n->items, f->children, f->count * sizeof *n->items);
         return IOTSSF_OK;
     }
     n->count = f->count / 2;
