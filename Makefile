@@ -1,0 +1,68 @@
+# iotssf: the two commands a newcomer needs are `make demo` and `make check`;
+# both install what is missing from Debian's packages first (as root or with
+# sudo), then build.
+
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SECONDS ?= 20
+JOBS        ?= $(shell nproc)
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# What the build, the tests and the fuzzers need (Debian package names).
+BUILD_PACKAGES := cmake make gcc pkg-config libyaml-dev libjansson-dev libcmocka-dev
+CHECK_PACKAGES := clang libclang-rt-14-dev libxml2-utils
+
+.PHONY: all deps deps-check build demo check test asan fuzz bench clean
+
+all: build
+
+deps:
+	@./tools/install-deps.sh $(BUILD_PACKAGES)
+
+deps-check:
+	@./tools/install-deps.sh $(BUILD_PACKAGES) $(CHECK_PACKAGES)
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTSSF_WERROR=ON >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+
+# The main job on the bundled examples: categorize every use mode, derive the
+# requirements, draw the risk map. Outputs land in build/demo/.
+demo: build
+	@mkdir -p $(BUILD)/demo
+	$(BUILD)/iotssf catalog check
+	$(BUILD)/iotssf categorize examples/netcam.yaml
+	$(BUILD)/iotssf requirements examples/netcam.yaml --scheme jcstar1
+	$(BUILD)/iotssf requirements examples/*.yaml --format md -o $(BUILD)/demo/requirements.md
+	$(BUILD)/iotssf categorize examples/*.yaml --format json -o $(BUILD)/demo/categorize.json
+	$(BUILD)/iotssf map examples/*.yaml -o $(BUILD)/demo/map.svg
+	$(BUILD)/iotssf map examples/*.yaml
+	@echo "demo outputs: $(BUILD)/demo/{requirements.md,categorize.json,map.svg}"
+
+# Everything: warnings as errors, the unit tests and CLI cases, the same
+# suite again under AddressSanitizer + UndefinedBehaviorSanitizer, and the
+# fuzz targets over their corpora (plus FUZZ_SECONDS of fuzzing each).
+check: deps-check build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	$(MAKE) asan
+	$(MAKE) fuzz
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIOTSSF_WERROR=ON -DIOTSSF_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+
+fuzz:
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIOTSSF_WERROR=ON -DIOTSSF_FUZZ=ON -DIOTSSF_SANITIZE=ON -DIOTSSF_TESTS=OFF >/dev/null
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	fuzz/run_corpus.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+bench: build
+	bench/categorize.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
