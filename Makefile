@@ -24,7 +24,7 @@ deps-check:
 	@./tools/install-deps.sh $(BUILD_PACKAGES) $(CHECK_PACKAGES)
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTSSF_WERROR=ON >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTSSF_WERROR=ON -DIOTSSF_TESTS=ON -DIOTSSF_SANITIZE=OFF -DIOTSSF_FUZZ=OFF >/dev/null
 	cmake --build $(BUILD) -j$(JOBS)
 
 # The main job on the bundled examples: categorize every use mode, derive the
@@ -52,7 +52,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 asan:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIOTSSF_WERROR=ON -DIOTSSF_SANITIZE=ON >/dev/null
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIOTSSF_WERROR=ON -DIOTSSF_SANITIZE=ON -DIOTSSF_TESTS=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 

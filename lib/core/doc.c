@@ -435,6 +435,7 @@ iotssf_status doc_require(doc_ctx *c, const doc_node *map, const char *key, cons
 
 iotssf_status doc_string(doc_ctx *c, const doc_node *node, const char *what, const char **out)
 {
+    *out = NULL;
     if (node->kind != DOC_SCALAR)
         return doc_expect(c, node, DOC_SCALAR, what);
     if (node->len == 0)
@@ -446,7 +447,7 @@ iotssf_status doc_string(doc_ctx *c, const doc_node *node, const char *what, con
 iotssf_status doc_enum(doc_ctx *c, const doc_node *node, const char *const *names,
                        const char *what, int *out)
 {
-    const char *text;
+    const char *text = NULL;
     iotssf_status st = doc_string(c, node, what, &text);
     if (st)
         return st;
@@ -463,7 +464,7 @@ iotssf_status doc_enum(doc_ctx *c, const doc_node *node, const char *const *name
 iotssf_status doc_number(doc_ctx *c, const doc_node *node, double min, double max,
                          const char *what, double *out)
 {
-    const char *text;
+    const char *text = NULL;
     iotssf_status st = doc_string(c, node, what, &text);
     if (st)
         return st;
