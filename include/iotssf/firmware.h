@@ -1,0 +1,77 @@
+/*
+ * Firmware inspection: find the containers, compressed streams and
+ * filesystems inside an image, unpack them in memory (recursively, within
+ * limits), and hand every entry to the analyses. Readers never write to disk;
+ * extraction to a folder is one more consumer of entries, with its own
+ * safety rules (lib/firmware/extract.c).
+ *
+ * Each format is a reader in a file of its own (lib/firmware/<format>.c)
+ * behind the small interface in lib/firmware/reader.h; each analysis is a file
+ * of its own behind lib/firmware/analysis.h.
+ */
+#ifndef IOTSSF_FIRMWARE_H
+#define IOTSSF_FIRMWARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iotssf/error.h"
+#include "iotssf/findings.h"
+
+/* Caps that keep a hostile image from exhausting the machine. */
+typedef struct iotssf_fw_limits {
+    uint64_t max_total_bytes; /* all content unpacked from one image */
+    uint64_t max_file_bytes;  /* one unpacked file or stream */
+    uint32_t max_ratio;       /* unpacked bytes per packed byte, per stream */
+    uint32_t max_entries;     /* entries across the whole image */
+    unsigned max_depth;       /* containers inside containers */
+} iotssf_fw_limits;
+
+/* 4 GiB total, 512 MiB per file, ratio 1000, 1,000,000 entries, depth 8. */
+iotssf_fw_limits iotssf_fw_default_limits(void);
+
+typedef enum iotssf_fw_kind {
+    IOTSSF_FW_FILE,
+    IOTSSF_FW_DIR,
+    IOTSSF_FW_SYMLINK,
+    IOTSSF_FW_HARDLINK,
+    IOTSSF_FW_CHARDEV,
+    IOTSSF_FW_BLOCKDEV,
+    IOTSSF_FW_FIFO,
+    IOTSSF_FW_SOCKET,
+} iotssf_fw_kind;
+
+/* One entry of an unpacked filesystem or archive, as readers produce it. */
+typedef struct iotssf_fw_entry {
+    /* Path inside its filesystem, relative, '/'-separated, normalised by the
+     * reader core: no leading '/', no '.' or '..' components, no empty
+     * components. Readers may pass raw names; the core cleans them. */
+    const char *path;
+    iotssf_fw_kind kind;
+    uint32_t mode; /* permission bits incl. setuid/setgid/sticky (07777) */
+    uint32_t uid, gid;
+    uint64_t size;
+    /* File contents (kind FILE), complete and in memory; valid only during
+     * the callback. NULL with size 0 for empty files and other kinds. */
+    const uint8_t *data;
+    const char *link_target; /* SYMLINK and HARDLINK; NULL otherwise */
+} iotssf_fw_entry;
+
+/* Where the structures were found, for the layout summary. */
+typedef struct iotssf_fw_region {
+    char *format;     /* "squashfs", "gzip", "uimage", ... */
+    char *container;  /* the chain above it: "" at top level, else "gzip@0x40 > cpio" */
+    uint64_t offset;  /* in its container */
+    uint64_t length;
+    char *detail;     /* "v4 xz, 312 inodes, little-endian" */
+    unsigned depth;
+    uint64_t entries; /* entries it produced */
+} iotssf_fw_region;
+
+typedef struct iotssf_fw_warning {
+    char *where;   /* "squashfs@0x120200" or a path */
+    char *message; /* what was skipped and why */
+} iotssf_fw_warning;
+
+#endif
