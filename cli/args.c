@@ -35,12 +35,13 @@ int cli_parse(int argc, char **argv, const char *command, const char *allowed,
         {"format", required_argument, NULL, 'f'}, {"policy", required_argument, NULL, 'p'},
         {"data", required_argument, NULL, 'd'},   {"output", required_argument, NULL, 'o'},
         {"scheme", required_argument, NULL, 's'}, {"quiet", no_argument, NULL, 'q'},
+        {"extract", required_argument, NULL, 'x'}, {"fail-on", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     memset(opts, 0, sizeof *opts);
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "f:p:d:o:s:q", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:p:d:o:s:qx:F:", longs, NULL)) != -1) {
         const char *name = NULL;
         for (const struct option *o = longs; o->name; o++)
             if (o->val == c)
@@ -56,8 +57,8 @@ int cli_parse(int argc, char **argv, const char *command, const char *allowed,
         case 'f':
             opts->format_name = optarg;
             if (iotssf_format_parse(optarg, &opts->format) != 0)
-                return cli_usage_error(command, "unknown format '%s' (text, json, md%s)", optarg,
-                                       strcmp(command, "map") == 0 ? ", svg" : "");
+                return cli_usage_error(command, "unknown format '%s' (text, json, md, svg, sarif)",
+                                       optarg);
             break;
         case 'p':
             opts->policy_path = optarg;
@@ -74,6 +75,18 @@ int cli_parse(int argc, char **argv, const char *command, const char *allowed,
         case 'q':
             opts->quiet = true;
             break;
+        case 'x':
+            opts->extract_dir = optarg;
+            break;
+        case 'F': {
+            iotssf_severity sev;
+            if (iotssf_severity_parse(optarg, &sev) != 0)
+                return cli_usage_error(command, "unknown severity '%s' (info, low, medium, high, "
+                                                "critical)",
+                                       optarg);
+            opts->fail_on = optarg;
+            break;
+        }
         }
     }
     if (!opts->data_dir)

@@ -20,6 +20,8 @@ typedef struct cli_options {
     const char *data_dir;
     const char *output_path; /* NULL: stdout */
     const char *scheme;
+    const char *extract_dir;
+    const char *fail_on; /* a severity name, or NULL */
     bool quiet;
     char **args; /* positional arguments */
     int arg_count;
@@ -56,5 +58,6 @@ int cmd_categorize(int argc, char **argv);
 int cmd_requirements(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_firmware(int argc, char **argv);
 
 #endif

@@ -18,14 +18,18 @@ static const char usage[] =
     "                            jcstar1, siotp)\n"
     "  map PROFILE... -o map.svg the IoT-SSF risk map of every device x use mode\n"
     "  catalog check             validate the catalog and policy; coverage per baseline\n"
+    "  firmware IMAGE            unpack a firmware image in memory and report what makes it\n"
+    "                            insecure (--extract DIR writes the tree; --fail-on SEVERITY)\n"
     "  version                   print the version\n"
     "\n"
     "Options (where they apply):\n"
-    "  --format text|json|md     output format (map also: svg); text by default\n"
+    "  --format text|json|md     output format (map: also svg; firmware: text, json, sarif)\n"
     "  -o, --output FILE         write here, whole or not at all (default: stdout)\n"
     "  --policy FILE             categorization policy (default: data/policy/default.yaml)\n"
     "  --data DIR                data folder (default: $IOTSSF_DATA or the shipped data)\n"
     "  --scheme SCHEME           requirements: view as a baseline's items\n"
+    "  --extract DIR             firmware: write the unpacked tree (never outside DIR)\n"
+    "  --fail-on SEVERITY        firmware: exit 1 when findings at or above it exist\n"
     "  -q, --quiet               no progress on the terminal\n"
     "\n"
     "Exit status: 0 ok, 1 findings (catalog check: uncovered items), 2 usage or input\n"
@@ -59,6 +63,8 @@ int main(int argc, char **argv)
         return cmd_map(argc - 1, argv + 1);
     if (strcmp(cmd, "catalog") == 0)
         return cmd_catalog(argc - 1, argv + 1);
+    if (strcmp(cmd, "firmware") == 0)
+        return cmd_firmware(argc - 1, argv + 1);
     fprintf(stderr, "iotssf: unknown command '%s'\n\n%s", cmd, usage);
     return EXIT_USAGE;
 }

@@ -98,8 +98,10 @@ struct iotssf_requirement {
     iotssf_tier_need *tiers;
     size_t tier_count;
     unsigned verification; /* IOTSSF_VERIFY_* bits */
-    const iotssf_feature **applies_if;
+    const iotssf_feature **applies_if;     /* applies only with all of these */
     size_t applies_if_count;
+    const iotssf_feature **applies_unless; /* does not apply with any of these */
+    size_t applies_unless_count;
     iotssf_substitute *substitutes;
     size_t substitute_count;
     iotssf_ref *refs;
@@ -141,8 +143,13 @@ typedef struct iotssf_applied_requirement {
     const iotssf_requirement *requirement;
     iotssf_need need;                     /* at the use mode's tier */
     bool applicable;
-    const iotssf_feature *missing_feature; /* why it is not applicable */
+    const iotssf_feature *missing_feature;  /* not applicable: lacks this feature */
+    const iotssf_feature *excluding_feature; /* not applicable: has this feature */
 } iotssf_applied_requirement;
+
+/* "the device does not have 'x'" or "the device has 'y'". */
+const char *iotssf_not_applicable_reason(const iotssf_applied_requirement *a, char *buf,
+                                         size_t size);
 
 /* The requirements the placement's tier calls for, in catalog order (those
  * with IOTSSF_NEED_NONE are left out). *out is malloc'd; free() it. */

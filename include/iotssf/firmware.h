@@ -75,3 +75,49 @@ typedef struct iotssf_fw_warning {
 } iotssf_fw_warning;
 
 #endif
+
+#ifndef IOTSSF_FIRMWARE_API
+#define IOTSSF_FIRMWARE_API
+
+/* Counts per ELF machine, for the summary. */
+typedef struct iotssf_fw_arch_count {
+    char name[24]; /* "MIPS32 little-endian" */
+    uint64_t files;
+} iotssf_fw_arch_count;
+
+typedef struct iotssf_fw_result {
+    char *image;                  /* the path given */
+    uint64_t image_size;
+    char sha256[65];              /* hex, of the image file */
+    iotssf_fw_region *regions;    /* in the order found */
+    size_t region_count;
+    iotssf_fw_warning *warnings;
+    size_t warning_count;
+    uint64_t files, directories, symlinks, devices, other_entries;
+    uint64_t unpacked_bytes;
+    uint64_t extracted;           /* entries written with --extract */
+    iotssf_fw_arch_count arches[16];
+    size_t arch_count;
+    iotssf_findings findings;
+} iotssf_fw_result;
+
+typedef void (*iotssf_fw_progress)(void *ctx, uint64_t done, uint64_t total);
+
+typedef struct iotssf_fw_options {
+    iotssf_fw_limits limits;
+    const char *extract_dir;        /* NULL: no extraction */
+    const char *data_dir;           /* for analyses' data (credential lists ...) */
+    const iotssf_rule_set *rules;   /* required */
+    iotssf_fw_progress progress;    /* optional: bytes of the image scanned so far */
+    void *progress_ctx;
+} iotssf_fw_options;
+
+/* Unpacks the image at `path` in memory, runs every analysis, and (with
+ * extract_dir) writes the unpacked tree safely. Damaged or hostile content
+ * gives warnings in the result, not failure; failure is for an unreadable
+ * image, an unusable extract folder, or out-of-memory. */
+iotssf_status iotssf_firmware_inspect(const char *path, const iotssf_fw_options *opts,
+                                      iotssf_fw_result **out, iotssf_error *err);
+void iotssf_fw_result_free(iotssf_fw_result *r);
+
+#endif

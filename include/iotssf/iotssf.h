@@ -8,8 +8,11 @@
 #include "iotssf/catalog.h"
 #include "iotssf/categorize.h"
 #include "iotssf/error.h"
+#include "iotssf/findings.h"
+#include "iotssf/firmware.h"
 #include "iotssf/profile.h"
 #include "iotssf/report.h"
+#include "iotssf/firmware.h"
 
 const char *iotssf_version(void);
 

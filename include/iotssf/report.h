@@ -13,6 +13,7 @@
 #include "iotssf/catalog.h"
 #include "iotssf/categorize.h"
 #include "iotssf/error.h"
+#include "iotssf/findings.h"
 #include "iotssf/profile.h"
 
 typedef enum iotssf_format {
@@ -20,6 +21,7 @@ typedef enum iotssf_format {
     IOTSSF_FORMAT_JSON,
     IOTSSF_FORMAT_MD,
     IOTSSF_FORMAT_SVG,
+    IOTSSF_FORMAT_SARIF,
 } iotssf_format;
 
 /* Returns 0 and sets *out, or -1 for an unknown name. */
@@ -30,6 +32,7 @@ const char *iotssf_format_name(iotssf_format f);
 #define IOTSSF_SCHEMA_REQUIREMENTS "iotssf.requirements/1"
 #define IOTSSF_SCHEMA_MAP "iotssf.map/1"
 #define IOTSSF_SCHEMA_CATALOG_CHECK "iotssf.catalog-check/1"
+#define IOTSSF_SCHEMA_FIRMWARE "iotssf.firmware/1"
 
 typedef struct iotssf_mode_result {
     iotssf_placement placement;
@@ -87,6 +90,19 @@ iotssf_status iotssf_map_render(FILE *out, iotssf_format format, const iotssf_po
 
 iotssf_status iotssf_catalog_report(FILE *out, iotssf_format format, const iotssf_catalog *c,
                                     const iotssf_policy *policy, iotssf_error *err);
+
+/* ---- findings ---- */
+
+/* SARIF 2.1.0 log of findings, one run, with the rules that fired. */
+iotssf_status iotssf_findings_sarif(FILE *out, const iotssf_findings *f, iotssf_error *err);
+
+/* ---- firmware inspection ---- */
+
+/* Text (the ten-second summary, worst findings first), JSON
+ * ("iotssf.firmware/1") or SARIF. */
+struct iotssf_fw_result;
+iotssf_status iotssf_firmware_report(FILE *out, iotssf_format format,
+                                     const struct iotssf_fw_result *r, iotssf_error *err);
 
 /* Writes a JSON string literal (with quotes), escaping as JSON requires. */
 void iotssf_json_string(FILE *out, const char *s);

@@ -341,21 +341,22 @@ static iotssf_status load_verification(loader *l, const doc_node *n, iotssf_requ
     return IOTSSF_OK;
 }
 
-static iotssf_status load_applies_if(loader *l, const doc_node *n, iotssf_requirement *r)
+static iotssf_status load_feature_list(loader *l, const doc_node *n, const char *key,
+                                       const iotssf_feature ***out, size_t *count)
 {
-    TRY(doc_expect(&l->ctx, n, DOC_SEQUENCE, "applies_if"));
-    r->applies_if = alloc_array(l, n->count, sizeof *r->applies_if);
-    if (!r->applies_if)
+    TRY(doc_expect(&l->ctx, n, DOC_SEQUENCE, key));
+    *out = alloc_array(l, n->count, sizeof **out);
+    if (!*out)
         return nomem(l);
     for (size_t i = 0; i < n->count; i++) {
         const char *id;
-        TRY(doc_string(&l->ctx, n->items[i], "applies_if", &id));
-        r->applies_if[i] = iotssf_catalog_feature_by_id(l->c, id);
-        if (!r->applies_if[i])
+        TRY(doc_string(&l->ctx, n->items[i], key, &id));
+        (*out)[i] = iotssf_catalog_feature_by_id(l->c, id);
+        if (!(*out)[i])
             return doc_error(&l->ctx, n->items[i],
-                             "applies_if: unknown feature '%s' (define it in features.yaml)", id);
+                             "%s: unknown feature '%s' (define it in features.yaml)", key, id);
     }
-    r->applies_if_count = n->count;
+    *count = n->count;
     return IOTSSF_OK;
 }
 
@@ -400,7 +401,7 @@ static iotssf_status load_requirement(loader *l, const doc_node *n, iotssf_requi
 {
     static const char *const keys[] = {"id", "title", "statement", "perspective", "phase",
                                        "stakeholder", "tiers", "verification", "applies_if",
-                                       "substitutes", "refs", NULL};
+                                       "applies_unless", "substitutes", "refs", NULL};
     const doc_node *v;
     long long perspective;
     TRY(doc_expect(&l->ctx, n, DOC_MAPPING, "requirement"));
@@ -425,7 +426,10 @@ static iotssf_status load_requirement(loader *l, const doc_node *n, iotssf_requi
     TRY(doc_require(&l->ctx, n, "verification", "requirement", &v));
     TRY(load_verification(l, v, r));
     if ((v = doc_get(n, "applies_if")) != NULL)
-        TRY(load_applies_if(l, v, r));
+        TRY(load_feature_list(l, v, "applies_if", &r->applies_if, &r->applies_if_count));
+    if ((v = doc_get(n, "applies_unless")) != NULL)
+        TRY(load_feature_list(l, v, "applies_unless", &r->applies_unless,
+                              &r->applies_unless_count));
     TRY(doc_require(&l->ctx, n, "refs", "requirement", &v));
     return load_refs(l, v, r);
 }

@@ -3,6 +3,7 @@
  * for (with the ones whose feature the device lacks marked not applicable),
  * and the same seen as one baseline scheme's items.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,11 @@ iotssf_status iotssf_requirements_for(const iotssf_catalog *c, const iotssf_prof
             if (!profile_has_feature(profile, r->applies_if[k]->id)) {
                 a->applicable = false;
                 a->missing_feature = r->applies_if[k];
+            }
+        for (size_t k = 0; k < r->applies_unless_count && a->applicable; k++)
+            if (profile_has_feature(profile, r->applies_unless[k]->id)) {
+                a->applicable = false;
+                a->excluding_feature = r->applies_unless[k];
             }
     }
     *out = list;
@@ -86,4 +92,16 @@ iotssf_status iotssf_scheme_view(const iotssf_baseline *b, const iotssf_applied_
     *out = items;
     *count = b->item_count;
     return IOTSSF_OK;
+}
+
+const char *iotssf_not_applicable_reason(const iotssf_applied_requirement *a, char *buf,
+                                         size_t size)
+{
+    if (a->missing_feature)
+        snprintf(buf, size, "the device does not have '%s'", a->missing_feature->id);
+    else if (a->excluding_feature)
+        snprintf(buf, size, "the device has '%s'", a->excluding_feature->id);
+    else
+        snprintf(buf, size, "applicable");
+    return buf;
 }

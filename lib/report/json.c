@@ -131,10 +131,10 @@ static json_t *requirement_json(const iotssf_applied_requirement *a)
                           "need", iotssf_need_name(a->need), "applicable", a->applicable,
                           "verification", verification, "substitutes", subs, "refs",
                           refs_json(r));
+    char why[256];
     if (!a->applicable)
         json_object_set_new(o, "not_applicable_because",
-                            json_sprintf("the device does not have the feature '%s'",
-                                         a->missing_feature->id));
+                            json_string(iotssf_not_applicable_reason(a, why, sizeof why)));
     return o;
 }
 

@@ -8,8 +8,8 @@
 
 int iotssf_format_parse(const char *name, iotssf_format *out)
 {
-    static const char *const names[] = {"text", "json", "md", "svg"};
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = {"text", "json", "md", "svg", "sarif"};
+    for (int i = 0; i < 5; i++)
         if (strcmp(name, names[i]) == 0) {
             *out = (iotssf_format)i;
             return 0;
@@ -23,7 +23,7 @@ int iotssf_format_parse(const char *name, iotssf_format *out)
 
 const char *iotssf_format_name(iotssf_format f)
 {
-    static const char *const names[] = {"text", "json", "md", "svg"};
+    static const char *const names[] = {"text", "json", "md", "svg", "sarif"};
     return names[f];
 }
 

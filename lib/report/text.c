@@ -71,9 +71,10 @@ static void requirement_text(FILE *out, const iotssf_applied_requirement *a)
     const char *need = !a->applicable ? "n/a" : iotssf_need_name(a->need);
     fprintf(out, "        %-12s %-11s %s  [%s]\n", r->id, need, r->title,
             verification_list(r->verification, methods, sizeof methods));
+    char why[256];
     if (!a->applicable)
-        fprintf(out, "          not applicable: the device does not have '%s'\n",
-                a->missing_feature->id);
+        fprintf(out, "          not applicable: %s\n",
+                iotssf_not_applicable_reason(a, why, sizeof why));
     for (size_t i = 0; i < r->substitute_count; i++) {
         const iotssf_requirement *s = r->substitutes[i].requirement;
         fprintf(out, "          stand-in: %s (perspective %d, %s): %s\n", s->id, s->perspective,
