@@ -20,7 +20,7 @@ usage() {
     echo "usage: $0 BUILD_DIR [SECONDS]" >&2
     exit 2
 }
-[ $# -ge 1 ] && [ $# -le 2 ] || usage
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
 build=$(cd "$1" 2>/dev/null && pwd) || { echo "$0: no such build folder: $1" >&2; exit 2; }
 seconds=${2:-0}
 case $seconds in '' | *[!0-9]*) usage ;; esac
