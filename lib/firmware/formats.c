@@ -4,7 +4,19 @@
  */
 #include "reader.h"
 
+extern const fw_format fw_format_squashfs_le, fw_format_squashfs_be, fw_format_squashfs_lzma_le,
+    fw_format_squashfs_lzma_be, fw_format_squashfs_ddwrt_le, fw_format_squashfs_ddwrt_be;
+extern const fw_format fw_format_cramfs_le, fw_format_cramfs_be;
+
 const fw_format *const fw_formats[] = {
+    &fw_format_squashfs_le,
+    &fw_format_squashfs_be,
+    &fw_format_squashfs_lzma_le,
+    &fw_format_squashfs_lzma_be,
+    &fw_format_squashfs_ddwrt_le,
+    &fw_format_squashfs_ddwrt_be,
+    &fw_format_cramfs_le,
+    &fw_format_cramfs_be,
     NULL,
 };
 

@@ -134,7 +134,7 @@ void run_or_fail(const char *fmt, ...)
 
 const char *scratch_dir(const char *name)
 {
-    static char path[4096];
+    static char path[2048];
     snprintf(path, sizeof path, "%s/test-scratch/%s", IOTSSF_BUILD_DIR, name);
     char cmd[4200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", path, path);
