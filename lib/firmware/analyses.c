@@ -3,7 +3,10 @@
  */
 #include "analysis.h"
 
+extern const fw_analysis fw_analysis_elf_hardening;
+
 const fw_analysis *const fw_analyses[] = {
+    &fw_analysis_elf_hardening,
     NULL,
 };
 
