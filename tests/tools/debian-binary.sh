@@ -10,6 +10,9 @@ arch=${2:-$(dpkg --print-architecture)}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${IOTSSF_DEB_CACHE:-$here/build/debs}
 mkdir -p "$cache"
+# Tests run in parallel and may ask for the same package: one at a time.
+exec 9>"$cache/.lock"
+flock 9
 deb=$(ls "$cache"/"${pkg}"_*_"${arch}".deb 2>/dev/null | head -n 1 || true)
 if [ -z "$deb" ]; then
     sudo=""
