@@ -62,6 +62,12 @@ static bool scan_format(const fw_format *f, const uint8_t *data, size_t size, bo
             if (!push_hit(h, f, start, length))
                 return false;
             found++;
+            /* Formats whose magic repeats inside them (every JFFS2 node,
+             * every UBI block) would otherwise be probed from each copy. */
+            if (length) {
+                p = data + start + length + f->magic_offset;
+                continue;
+            }
         }
         p = m + 1;
     }
