@@ -15,7 +15,7 @@ BUILD_PACKAGES := cmake make gcc pkg-config libyaml-dev libjansson-dev libcmocka
                   liblzo2-dev libbz2-dev libssl-dev libcrypt-dev
 # Real tools that build the test firmware images, and the fuzzers' compiler.
 CHECK_PACKAGES := clang lld libclang-rt-14-dev libxml2-utils squashfs-tools mtd-utils u-boot-tools \
-                  cpio tar xz-utils zstd lz4 lzop bzip2 gzip genromfs
+                  cpio tar xz-utils zstd lz4 lzop bzip2 gzip genromfs whois
 
 .PHONY: all deps deps-check build demo check test asan fuzz bench clean
 

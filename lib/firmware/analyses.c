@@ -3,9 +3,11 @@
  */
 #include "analysis.h"
 
-extern const fw_analysis fw_analysis_elf_hardening;
+extern const fw_analysis fw_analysis_elf_hardening, fw_analysis_accounts, fw_analysis_secrets;
 
 const fw_analysis *const fw_analyses[] = {
+    &fw_analysis_accounts,
+    &fw_analysis_secrets,
     &fw_analysis_elf_hardening,
     NULL,
 };
