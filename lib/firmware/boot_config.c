@@ -357,6 +357,14 @@ static void uci_section_done(boot_scan *s, const boot_file *f, const uci_section
         uci_uhttpd(s, f, sec);
 }
 
+/* Clips on purpose: config lines longer than the fields are not worth more. */
+static void copy_clipped(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static void uci_line(uci_section *sec, bool *open, const char *line, unsigned number,
                      char words[][WORD_CAP], size_t n, boot_scan *s, const boot_file *f)
 {
@@ -364,16 +372,16 @@ static void uci_line(uci_section *sec, bool *open, const char *line, unsigned nu
         if (*open)
             uci_section_done(s, f, sec);
         memset(sec, 0, sizeof *sec);
-        snprintf(sec->type, sizeof sec->type, "%s", n > 1 ? words[1] : "");
-        snprintf(sec->text, sizeof sec->text, "%s", line);
+        copy_clipped(sec->type, sizeof sec->type, n > 1 ? words[1] : "");
+        copy_clipped(sec->text, sizeof sec->text, line);
         sec->line = number;
         *open = true;
     } else if ((strcmp(words[0], "option") == 0 || strcmp(words[0], "list") == 0) && n >= 3 &&
                *open && sec->count < UCI_MAX_OPTIONS) {
         uci_option *o = &sec->options[sec->count++];
-        snprintf(o->name, sizeof o->name, "%s", words[1]);
-        snprintf(o->value, sizeof o->value, "%s", words[2]);
-        snprintf(o->text, sizeof o->text, "%s", line);
+        copy_clipped(o->name, sizeof o->name, words[1]);
+        copy_clipped(o->value, sizeof o->value, words[2]);
+        copy_clipped(o->text, sizeof o->text, line);
         o->line = number;
     }
 }

@@ -207,6 +207,28 @@ static iotssf_status unpack_buffer(inspect *in, const uint8_t *data, size_t size
     return st;
 }
 
+/* An input with no known structure is looked at as one file (an ELF binary,
+ * a shadow file or a script given directly), so every analysis still runs. */
+static const fw_format plain_file = {"file", NULL, 0, 0, NULL, NULL};
+
+static iotssf_status inspect_as_file(inspect *in, const char *path, const uint8_t *data,
+                                     size_t size, iotssf_error *err)
+{
+    fw_hit hit = {&plain_file, 0, size};
+    size_t region;
+    iotssf_status st = fw_add_region(in->res, &hit, 0, "", &region, err);
+    if (st)
+        return st;
+    level lv = {.in = in, .depth = 0, .region = region};
+    lv.sink = (fw_sink){on_entry, on_blob, on_warn, on_describe, &in->opts->limits,
+                        &in->res->unpacked_bytes, NULL};
+    snprintf(lv.label, sizeof lv.label, "file");
+    const char *base = strrchr(path, '/');
+    iotssf_fw_entry e = {.path = base ? base + 1 : path, .kind = IOTSSF_FW_FILE, .mode = 0644,
+                         .size = size, .data = data};
+    return on_entry(&lv.sink, &e, err);
+}
+
 static iotssf_status start_analyses(inspect *in, iotssf_error *err)
 {
     in->actx = (fw_analysis_ctx){&in->res->findings, in->opts->rules, NULL, in->opts->data_dir};
@@ -274,11 +296,15 @@ iotssf_status iotssf_firmware_inspect(const char *path, const iotssf_fw_options 
         st = start_analyses(&in, err);
     if (!st)
         st = unpack_buffer(&in, data, size, 0, "", false);
+    bool as_file = !st && in.res->region_count == 0;
+    if (as_file)
+        st = inspect_as_file(&in, path, data, size, err);
     st = finish_analyses(&in, st, err);
     fw_extract_close(in.extractor);
     munmap((void *)data, size);
-    if (!st && in.res->region_count == 0)
-        fw_warn(&in, "", "no known container, stream or filesystem was found in the image");
+    if (!st && as_file)
+        fw_warn(&in, "", "no known container, stream or filesystem was found; the input was "
+                         "analysed as one file");
     if (st) {
         iotssf_fw_result_free(in.res);
         return st;

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -39,7 +40,8 @@ static void date_text(const ASN1_TIME *t, char *out, size_t size)
         snprintf(out, size, "invalid");
         return;
     }
-    snprintf(out, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    if (strftime(out, size, "%Y-%m-%d", &tm) == 0)
+        snprintf(out, size, "invalid");
 }
 
 static void signature_facts(const X509 *x, cert_facts *c)
