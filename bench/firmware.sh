@@ -12,16 +12,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-both}
-out=bench/out/firmware
+out=$PWD/bench/out/firmware
 mkdir -p "$out"
-iotssf=build/iotssf
+iotssf=$PWD/build/iotssf
 [ -x "$iotssf" ] || { echo "build first: make build" >&2; exit 2; }
 ./tools/install-deps.sh squashfs-tools binwalk yara checksec time >/dev/null
 
 timed() { # label command... -> prints "label seconds peakMB"
     local label=$1; shift
-    /usr/bin/time -f "%e %M" -o "$out/time.$$" "$@" >/dev/null 2>"$out/$label.stderr" || true
-    read -r secs kb <"$out/time.$$"
+    local status=ok
+    /usr/bin/time -f "%e %M" -o "$out/time.$$" "$@" >/dev/null 2>"$out/$label.stderr" || status=failed
+    read -r secs kb < <(tail -n 1 "$out/time.$$")
+    [ $status = ok ] || echo "   ($label exited non-zero; see $out/$label.stderr)" >&2
     printf '%s %s %s\n' "$label" "$secs" "$((kb / 1024))"
 }
 
@@ -69,7 +71,10 @@ run_one() {
     echo "== $name image: $image (${size} MB)"
     r_un=$(timed unsquashfs unsquashfs -d "$tree" -f -o "$(offset_of "$image")" "$image")
     uncompressed=$(du -sm "$tree" | cut -f1)
-    r_bw=$(cd "$out" && timed binwalk binwalk -e -C "$name-binwalk" "$name.bin")
+    # binwalk refuses to run its extractors as root unless told to.
+    local run_as=()
+    [ "$(id -u)" = 0 ] && run_as=(--run-as=root)
+    r_bw=$(cd "$out" && timed binwalk binwalk -e "${run_as[@]}" -C "$name-binwalk" "$name.bin")
     r_yara=$(timed yara yara -r -w bench/firmware.yar "$tree")
     r_cs=$(timed checksec checksec --dir="$tree" --format=json)
     r_io=$(timed iotssf "$iotssf" firmware "$image" --format json -o "$out/$name.json" --quiet)

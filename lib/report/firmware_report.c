@@ -53,6 +53,31 @@ static void text_layout(FILE *out, const iotssf_fw_result *r)
         fprintf(out, "  nothing recognised\n");
 }
 
+static void text_finding(FILE *out, const iotssf_finding *f)
+{
+    char where[4600];
+    finding_where(f, where, sizeof where);
+    char sev[16];
+    size_t k = 0;
+    for (const char *p = iotssf_severity_name(f->severity); *p && k + 1 < sizeof sev; p++)
+        sev[k++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    sev[k] = '\0';
+    fprintf(out, "  %-8s %-32s %s\n           %s\n", sev, f->rule->id, where, f->message);
+    if (f->evidence)
+        fprintf(out, "           evidence: %s\n", f->evidence);
+    if (f->rule->requirement_count) {
+        fprintf(out, "           bears on:");
+        for (size_t q = 0; q < f->rule->requirement_count; q++)
+            fprintf(out, " %s", f->rule->requirements[q]);
+        fputc('\n', out);
+    }
+}
+
+/* Findings are sorted by severity, then rule: a rule that fires on hundreds
+ * of files (missing hardening in every binary) shows a few and a count, so
+ * the worst findings stay on the first screen. JSON and SARIF keep all. */
+enum { SHOWN_PER_RULE = 3 };
+
 static void text_findings(FILE *out, const iotssf_fw_result *r)
 {
     size_t by[5] = {0};
@@ -60,24 +85,16 @@ static void text_findings(FILE *out, const iotssf_fw_result *r)
         by[r->findings.items[i].severity]++;
     fprintf(out, "findings: %zu critical, %zu high, %zu medium, %zu low, %zu info\n", by[4],
             by[3], by[2], by[1], by[0]);
-    for (size_t i = 0; i < r->findings.count; i++) {
-        const iotssf_finding *f = &r->findings.items[i];
-        char where[4600];
-        finding_where(f, where, sizeof where);
-        char sev[16];
-        size_t k = 0;
-        for (const char *p = iotssf_severity_name(f->severity); *p && k + 1 < sizeof sev; p++)
-            sev[k++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-        sev[k] = '\0';
-        fprintf(out, "  %-8s %-32s %s\n           %s\n", sev, f->rule->id, where, f->message);
-        if (f->evidence)
-            fprintf(out, "           evidence: %s\n", f->evidence);
-        if (f->rule->requirement_count) {
-            fprintf(out, "           bears on:");
-            for (size_t q = 0; q < f->rule->requirement_count; q++)
-                fprintf(out, " %s", f->rule->requirements[q]);
-            fputc('\n', out);
-        }
+    for (size_t i = 0; i < r->findings.count;) {
+        size_t j = i;
+        while (j < r->findings.count && r->findings.items[j].rule == r->findings.items[i].rule)
+            j++;
+        for (size_t k = i; k < j && k < i + SHOWN_PER_RULE; k++)
+            text_finding(out, &r->findings.items[k]);
+        if (j - i > SHOWN_PER_RULE)
+            fprintf(out, "  ...      %-32s %zu more (all of them: --format json)\n",
+                    r->findings.items[i].rule->id, j - i - SHOWN_PER_RULE);
+        i = j;
     }
 }
 
