@@ -516,8 +516,8 @@ bool keys_putty_key(const uint8_t *data, size_t len, key_facts *k)
 {
     static const char magic[] = "PuTTY-User-Key-File-";
     lines l = {(const char *)data, (const char *)data + len};
-    const char *line, *v;
-    size_t line_len, v_len;
+    const char *line = NULL, *v = NULL;
+    size_t line_len = 0, v_len = 0;
     bool encrypted = false, seen_encryption = false;
     if (len < sizeof magic || memcmp(data, magic, sizeof magic - 1) != 0)
         return false;
