@@ -46,7 +46,9 @@ bool fw_codec_probe(const fw_codec *codec, const uint8_t *data, size_t size, uin
 {
     *length = 0;
     uint8_t *scratch = malloc(PROBE_SCRATCH);
-    void *state = scratch ? codec->open() : NULL;
+    if (!scratch)
+        return false;
+    void *state = codec->open();
     if (!state) {
         free(scratch);
         return false;
@@ -58,7 +60,8 @@ bool fw_codec_probe(const fw_codec *codec, const uint8_t *data, size_t size, uin
         io.out = scratch;
         io.out_end = scratch + PROBE_SCRATCH;
         r = step_once(codec, state, &io);
-        produced += (size_t)(io.out - scratch);
+        /* What the step wrote: the part of the scratch window it used. */
+        produced += PROBE_SCRATCH - (size_t)(io.out_end - io.out);
     } while (r == FW_CODEC_MORE && produced < PROBE_MAX_OUTPUT);
     codec->close(state);
     free(scratch);

@@ -116,7 +116,7 @@ static uint8_t *load_path(const char *path, size_t *size)
 
 static uint8_t *load(const char *name, size_t *size)
 {
-    char path[4400];
+    char path[8800];
     snprintf(path, sizeof path, "%s/%s", work_dir, name);
     return load_path(path, size);
 }
