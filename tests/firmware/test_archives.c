@@ -17,6 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
@@ -93,34 +94,6 @@ static uint8_t *busybox;
 static size_t busybox_size;
 static bool have_python;
 
-static const char *debian_dir(const char *package)
-{
-    static char dir[4096];
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh %s", IOTSSF_SOURCE_DIR, package);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    assert_non_null(fgets(dir, sizeof dir, p));
-    assert_int_equal(pclose(p), 0);
-    dir[strcspn(dir, "\n")] = '\0';
-    return dir;
-}
-
-static uint8_t *load_path(const char *path, size_t *size)
-{
-    uint8_t *data = (uint8_t *)read_file(path, size);
-    if (!data)
-        fail_msg("cannot read %s", path);
-    return data;
-}
-
-static uint8_t *load(const char *name, size_t *size)
-{
-    char path[8800];
-    snprintf(path, sizeof path, "%s/%s", work_dir, name);
-    return load_path(path, size);
-}
-
 static void write_text(const char *name, const char *text)
 {
     char path[4400];
@@ -142,7 +115,7 @@ static int build_fixtures(void **state)
                 "chmod 4755 root/sbin/su-helper && "
                 "printf 'root:x:0:0:root:/root:/bin/sh\\n' > root/etc/passwd && "
                 "chmod 600 root/etc/passwd && : > root/etc/empty",
-                work_dir, debian_dir("busybox-static"));
+                work_dir, fixture_debian_dir("busybox-static"));
     for (size_t i = 0; i < CASES; i++)
         if (cases[i].command)
             run_or_fail("cd '%s' && %s", work_dir, cases[i].command);
@@ -151,7 +124,7 @@ static int build_fixtures(void **state)
         write_text("mkzip.py", zip_script);
         run_or_fail("cd '%s/root' && python3 ../mkzip.py ../tree.zip", work_dir);
     }
-    busybox = load("root/bin/busybox", &busybox_size);
+    busybox = load_in(work_dir, "root/bin/busybox", &busybox_size);
     return 0;
 }
 
@@ -162,17 +135,9 @@ static int free_fixtures(void **state)
     return 0;
 }
 
-static bool has_warning(const recording *r, const char *needle)
-{
-    for (size_t i = 0; i < r->warning_count; i++)
-        if (strstr(r->warnings[i], needle))
-            return true;
-    return false;
-}
-
 static void expect_warning(const recording *r, const char *needle)
 {
-    if (has_warning(r, needle))
+    if (recorded_has_warning(r, needle))
         return;
     for (size_t i = 0; i < r->warning_count; i++)
         print_message("  warning: %s\n", r->warnings[i]);
@@ -210,7 +175,7 @@ static void expect_content(const recorded_entry *e, const char *root_relative)
     char name[4200];
     snprintf(name, sizeof name, "root/%s", root_relative);
     size_t size;
-    uint8_t *want = load(name, &size);
+    uint8_t *want = load_in(work_dir, name, &size);
     assert_int_equal(e->size, size);
     if (size)
         assert_memory_equal(e->data, want, size);
@@ -287,7 +252,7 @@ static void test_trees(void **state)
         if (skip_without_python(c))
             continue;
         size_t size;
-        uint8_t *data = load(c->file, &size);
+        uint8_t *data = load_in(work_dir, c->file, &size);
         uint64_t length = 0;
         if (!c->format->probe(data, size, &length))
             fail_msg("%s: probe refused", c->file);
@@ -335,7 +300,7 @@ static void test_lengths_between_junk(void **state)
         if (skip_without_python(c))
             continue;
         size_t size;
-        uint8_t *data = load(c->file, &size);
+        uint8_t *data = load_in(work_dir, c->file, &size);
         uint64_t length = 0;
         assert_true(c->format->probe(data, size, &length));
         expect_length(c, data, size, length);
@@ -368,7 +333,7 @@ static void test_truncated(void **state)
         if (skip_without_python(c))
             continue;
         size_t size;
-        uint8_t *data = load(c->file, &size);
+        uint8_t *data = load_in(work_dir, c->file, &size);
         recording r;
         record_unpack(c->format, data, size / 2, NULL, &r);
         assert_int_equal(r.status, IOTSSF_OK);
@@ -407,7 +372,7 @@ static void test_corrupted_headers(void **state)
                  {&fw_format_tar, "small.tar"}};
     for (size_t i = 0; i < sizeof small / sizeof small[0]; i++) {
         size_t size;
-        uint8_t *data = load(small[i].file, &size);
+        uint8_t *data = load_in(work_dir, small[i].file, &size);
         for (size_t k = 0; k < size && k < 1600; k++) {
             data[k] ^= 0xa5;
             uint64_t length;
@@ -436,7 +401,7 @@ static void test_limits(void **state)
         if (skip_without_python(c))
             continue;
         size_t size;
-        uint8_t *data = load(c->file, &size);
+        uint8_t *data = load_in(work_dir, c->file, &size);
         iotssf_fw_limits limits = iotssf_fw_default_limits();
         limits.max_file_bytes = 1u << 20;
         recording r;
@@ -473,7 +438,7 @@ static void test_zip_bomb(void **state)
                           "z.close()\n");
     run_or_fail("cd '%s' && python3 bomb.py bomb.zip", work_dir);
     size_t size;
-    uint8_t *data = load("bomb.zip", &size);
+    uint8_t *data = load_in(work_dir, "bomb.zip", &size);
     iotssf_fw_limits limits = iotssf_fw_default_limits();
     limits.max_file_bytes = 16u << 20;
     recording r;
@@ -496,7 +461,7 @@ static void check_corpus(const fw_format *format, const char *relative, const ch
 {
     const char *path = corpus_path_or_skip(relative);
     size_t size;
-    uint8_t *data = load_path(path, &size);
+    uint8_t *data = load_or_fail(path, &size);
     run_or_fail("cd '%s' && rm -rf x && mkdir x && cd x && %s < '%s'", work_dir, extract, path);
     uint64_t length;
     assert_true(format->probe(data, size, &length));
@@ -512,7 +477,7 @@ static void check_corpus(const fw_format *format, const char *relative, const ch
         char name[4400];
         snprintf(name, sizeof name, "%s/x/%s", work_dir, files[i]);
         size_t want_size;
-        uint8_t *want = load_path(name, &want_size);
+        uint8_t *want = load_or_fail(name, &want_size);
         assert_int_equal(e->size, want_size);
         assert_true(want_size > 0);
         assert_memory_equal(e->data, want, want_size);
@@ -566,7 +531,7 @@ static void test_cpio_bin_big_endian(void **state)
 {
     (void)state;
     size_t size;
-    uint8_t *data = load("tree.bin", &size);
+    uint8_t *data = load_in(work_dir, "tree.bin", &size);
     size_t pos = 0;
     bool trailer = false;
     while (!trailer && pos + 26 <= size && data[pos] == 0xc7 && data[pos + 1] == 0x71) {
@@ -602,7 +567,7 @@ static void test_tar_bad_checksum(void **state)
 {
     (void)state;
     size_t size;
-    uint8_t *data = load("tree.tar", &size);
+    uint8_t *data = load_in(work_dir, "tree.tar", &size);
     uint64_t length;
     assert_true(fw_format_tar.probe(data, size, &length));
     data[0] ^= 1;

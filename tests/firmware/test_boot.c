@@ -24,6 +24,7 @@
 
 #include "firmware/boot.h"
 #include "fw_analysis_util.h"
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
@@ -519,20 +520,6 @@ static void hostile_scripts(void **state)
 
 /* ---- real files from Debian's packages ---- */
 
-static bool debian_package(const char *package, char *dir, size_t size)
-{
-    char cmd[4300];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh %s 2>/dev/null",
-             IOTSSF_SOURCE_DIR, package);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return false;
-    bool ok = fgets(dir, (int)size, p) != NULL;
-    ok = pclose(p) == 0 && ok;
-    dir[strcspn(dir, "\n")] = '\0';
-    return ok;
-}
-
 /* Lines of `file` that start with `prefix`, 1-based, in `lines`. */
 static size_t lines_starting(const char *file, const char *prefix, unsigned *lines, size_t max)
 {
@@ -556,8 +543,8 @@ static void debian_snmpd_and_systemd(void **state)
 {
     (void)state;
     char snmpd[1024], systemd[1024];
-    if (!debian_package("snmpd", snmpd, sizeof snmpd) ||
-        !debian_package("systemd", systemd, sizeof systemd)) {
+    if (!try_debian_dir("snmpd", snmpd, sizeof snmpd) ||
+        !try_debian_dir("systemd", systemd, sizeof systemd)) {
         print_message("skipped: snmpd or systemd could not be fetched from Debian\n");
         skip();
     }

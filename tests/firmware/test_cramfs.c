@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
@@ -51,27 +52,13 @@ static char work_dir[4096];
 static char root_dir[4200];
 static bool have_device; /* only root can make dev/console */
 
-static const char *busybox_path(void)
-{
-    static char path[4096];
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh busybox-static", IOTSSF_SOURCE_DIR);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    assert_non_null(fgets(path, sizeof path - 20, p));
-    assert_int_equal(pclose(p), 0);
-    path[strcspn(path, "\n")] = '\0';
-    strcat(path, "/bin/busybox");
-    return path;
-}
-
 static int build_tree(void **state)
 {
     (void)state;
     snprintf(work_dir, sizeof work_dir, "%s", scratch_dir("cramfs"));
     snprintf(root_dir, sizeof root_dir, "%s/root", work_dir);
     run_or_fail("cd '%s' && umask 022 && mkdir -p root/bin root/data root/etc root/many root/tmp && "
-                "chmod 1777 root/tmp && cp '%s' root/bin/busybox && chmod 755 root/bin/busybox && "
+                "chmod 1777 root/tmp && cp '%s/bin/busybox' root/bin/busybox && chmod 755 root/bin/busybox && "
                 "ln -s busybox root/bin/sh && printf '#!/bin/sh\\nexec id\\n' > root/bin/su-helper && "
                 "chmod 4755 root/bin/su-helper && head -c 307200 root/bin/busybox > root/data/big && "
                 "truncate -s 40000 root/data/holes && printf end >> root/data/holes && "
@@ -79,7 +66,7 @@ static int build_tree(void **state)
                 "chmod 600 root/etc/passwd && : > root/etc/empty && mkfifo root/tmp/fifo && "
                 "for i in $(seq -w 0 %d); do echo \"entry $i\" > root/many/a-rather-long-name-$i; "
                 "done",
-                work_dir, busybox_path(), MANY - 1);
+                work_dir, fixture_debian_dir("busybox-static"), MANY - 1);
     if (geteuid() == 0) {
         run_or_fail("cd '%s' && mkdir -p root/dev && mknod -m 600 root/dev/console c 5 1",
                     work_dir);
@@ -88,20 +75,12 @@ static int build_tree(void **state)
     return 0;
 }
 
-static uint8_t *load(const char *path, size_t *size)
-{
-    uint8_t *data = (uint8_t *)read_file(path, size);
-    if (!data)
-        fail_msg("cannot read %s", path);
-    return data;
-}
-
 static uint8_t *make_image(const char *name, const char *options, size_t *size)
 {
     run_or_fail("cd '%s' && mkfs.cramfs %s root %s", work_dir, options, name);
     char path[4300];
     snprintf(path, sizeof path, "%s/%s", work_dir, name);
-    return load(path, size);
+    return load_or_fail(path, size);
 }
 
 /* cramfs keeps 16 bits of the uid and 8 of the gid. */
@@ -120,7 +99,7 @@ static void check_content(const recorded_entry *e, const char *relative)
     char path[4500];
     size_t size;
     snprintf(path, sizeof path, "%s/%s", root_dir, relative);
-    uint8_t *want = load(path, &size);
+    uint8_t *want = load_or_fail(path, &size);
     assert_int_equal(e->size, size);
     if (size)
         assert_memory_equal(e->data, want, size);
@@ -295,7 +274,7 @@ static void test_flipped_bytes(void **state)
         char path[4300];
         size_t size;
         snprintf(path, sizeof path, "%s/%s", work_dir, names[i]);
-        uint8_t *img = load(path, &size);
+        uint8_t *img = load_or_fail(path, &size);
         flip_and_unpack(img, size, 4242u + (unsigned)i);
         free(img);
     }
@@ -323,7 +302,7 @@ static void test_directory_loop(void **state)
     char path[4300];
     size_t size;
     snprintf(path, sizeof path, "%s/loop.cramfs", work_dir);
-    uint8_t *img = load(path, &size);
+    uint8_t *img = load_or_fail(path, &size);
     uint8_t *parent = inode_of(img, size, "parent");
     uint8_t *child = inode_of(img, size, "child");
     memcpy(child + 4, parent + 4, 3); /* size of the listing */
@@ -344,7 +323,7 @@ static void test_fact_extractor_image(void **state)
 {
     (void)state;
     size_t size;
-    uint8_t *img = load(corpus_path_or_skip("fact_extractor/sevenz__cramfs.img"), &size);
+    uint8_t *img = load_or_fail(corpus_path_or_skip("fact_extractor/sevenz__cramfs.img"), &size);
     static const struct {
         const char *path, *content;
     } files[] = {
@@ -381,7 +360,7 @@ static void test_binwalk_image(void **state)
 {
     (void)state;
     size_t size;
-    uint8_t *img = load(corpus_path_or_skip("binwalk3/cramfs.bin"), &size);
+    uint8_t *img = load_or_fail(corpus_path_or_skip("binwalk3/cramfs.bin"), &size);
     const char *want = "DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=22.04\nDISTRIB_CODENAME=jammy\n"
                        "DISTRIB_DESCRIPTION=\"Ubuntu 22.04.5 LTS\"\n";
     recording r;

@@ -19,6 +19,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
@@ -28,34 +29,6 @@ extern const fw_format fw_format_lzma_alone, fw_format_zip;
 static char work_dir[4096];
 static uint8_t *bb_gz, *note, *board_dtb;
 static size_t bb_gz_size, note_size, board_dtb_size;
-
-static const char *debian_dir(const char *package)
-{
-    static char dir[4096];
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh %s", IOTSSF_SOURCE_DIR, package);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    assert_non_null(fgets(dir, sizeof dir, p));
-    assert_int_equal(pclose(p), 0);
-    dir[strcspn(dir, "\n")] = '\0';
-    return dir;
-}
-
-static uint8_t *load_path(const char *path, size_t *size)
-{
-    uint8_t *data = (uint8_t *)read_file(path, size);
-    if (!data)
-        fail_msg("cannot read %s", path);
-    return data;
-}
-
-static uint8_t *load(const char *name, size_t *size)
-{
-    char path[4400];
-    snprintf(path, sizeof path, "%s/%s", work_dir, name);
-    return load_path(path, size);
-}
 
 static const char its[] =
     "/dts-v1/;\n"
@@ -88,7 +61,7 @@ static int build_fixtures(void **state)
     run_or_fail("cd '%s' && gzip -9 -n -c '%s/bin/busybox' > bb.gz && echo note > note.txt && "
                 "printf '/dts-v1/;\\n/ { model = \"iotssf board\"; };\\n' > board.dts && "
                 "dtc -q -I dts -O dtb -o board.dtb board.dts",
-                work_dir, debian_dir("busybox-static"));
+                work_dir, fixture_debian_dir("busybox-static"));
     run_or_fail("cd '%s' && mkimage -A mips -O linux -T kernel -C gzip -a 0x80060000 "
                 "-e 0x80060400 -n 'iotssf kernel' -d bb.gz kernel.uimg && "
                 "mkimage -A arm -O linux -T multi -C none -a 0 -e 0 -n 'iotssf multi' "
@@ -103,9 +76,9 @@ static int build_fixtures(void **state)
     run_or_fail("cd '%s' && mkimage -f test.its inline.itb && mkimage -E -f test.its "
                 "external.itb && mkimage -E -p 0x1000 -f test.its position.itb",
                 work_dir);
-    bb_gz = load("bb.gz", &bb_gz_size);
-    note = load("note.txt", &note_size);
-    board_dtb = load("board.dtb", &board_dtb_size);
+    bb_gz = load_in(work_dir, "bb.gz", &bb_gz_size);
+    note = load_in(work_dir, "note.txt", &note_size);
+    board_dtb = load_in(work_dir, "board.dtb", &board_dtb_size);
     return 0;
 }
 
@@ -118,17 +91,9 @@ static int free_fixtures(void **state)
     return 0;
 }
 
-static bool has_warning(const recording *r, const char *needle)
-{
-    for (size_t i = 0; i < r->warning_count; i++)
-        if (strstr(r->warnings[i], needle))
-            return true;
-    return false;
-}
-
 static void expect_warning(const recording *r, const char *needle)
 {
-    if (has_warning(r, needle))
+    if (recorded_has_warning(r, needle))
         return;
     for (size_t i = 0; i < r->warning_count; i++)
         print_message("  warning: %s\n", r->warnings[i]);
@@ -213,7 +178,7 @@ static void test_uimage_kernel(void **state)
 {
     (void)state;
     size_t size;
-    uint8_t *img = load("kernel.uimg", &size);
+    uint8_t *img = load_in(work_dir, "kernel.uimg", &size);
     recording r;
     probe_and_unpack(&fw_format_uimage, img, size, size, &r);
     expect_no_warning(&r);
@@ -255,7 +220,7 @@ static void test_uimage_multi(void **state)
 {
     (void)state;
     size_t size;
-    uint8_t *img = load("multi.uimg", &size);
+    uint8_t *img = load_in(work_dir, "multi.uimg", &size);
     recording r;
     probe_and_unpack(&fw_format_uimage, img, size, size, &r);
     expect_no_warning(&r);
@@ -284,7 +249,7 @@ static void test_uimage_corpus(void **state)
     (void)state;
     const char *path = corpus_path_or_skip("fact_extractor/uboot__uboot.image_with_header");
     size_t size;
-    uint8_t *img = load_path(path, &size);
+    uint8_t *img = load_or_fail(path, &size);
     recording r;
     probe_and_unpack(&fw_format_uimage, img, size, 64 + 32753, &r);
     expect_no_warning(&r);
@@ -302,7 +267,7 @@ static void test_uimage_corpus(void **state)
     fclose(f);
     run_or_fail("cd '%s' && xz --format=lzma -dc uboot-payload.lzma > uboot-payload", work_dir);
     size_t plain_size;
-    uint8_t *plain = load("uboot-payload", &plain_size);
+    uint8_t *plain = load_in(work_dir, "uboot-payload", &plain_size);
     uint64_t length;
     assert_true(fw_format_lzma_alone.probe(payload->data, payload->size, &length));
     recording inner;
@@ -322,7 +287,7 @@ static void test_uimage_corpus(void **state)
 static void check_fit(const char *file)
 {
     size_t size;
-    uint8_t *img = load(file, &size);
+    uint8_t *img = load_in(work_dir, file, &size);
     /* The FIT ends with its last payload; mkimage may pad the file after. */
     uint64_t length = 0;
     assert_true(fw_format_fit.probe(img, size, &length));
@@ -362,7 +327,7 @@ static void test_fit_external(void **state)
 
     /* data-size past the end of the buffer: clamped, with a warning. */
     size_t size;
-    uint8_t *img = load("external.itb", &size);
+    uint8_t *img = load_in(work_dir, "external.itb", &size);
     recording r;
     record_unpack(&fw_format_fit, img, size - 50, NULL, &r);
     expect_warning(&r, "clamped");
@@ -478,7 +443,7 @@ static void test_trx_corpus(void **state)
     (void)state;
     const char *path = corpus_path_or_skip("fact_extractor/trx__trx.img");
     size_t size;
-    uint8_t *img = load_path(path, &size);
+    uint8_t *img = load_or_fail(path, &size);
     recording r;
     probe_and_unpack(&fw_format_trx, img, size, 0x1000, &r);
     expect_no_warning(&r);
@@ -594,7 +559,7 @@ static void test_tplink_corpus(void **state)
     (void)state;
     const char *path = corpus_path_or_skip("fact_extractor/tpl__test.tpl");
     size_t size;
-    uint8_t *img = load_path(path, &size);
+    uint8_t *img = load_or_fail(path, &size);
     recording r;
     probe_and_unpack(&fw_format_tplink, img, size, 0x3e0200, &r);
     expect_no_warning(&r);

@@ -15,22 +15,15 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
 extern const fw_format fw_format_jffs2_le;
 extern const fw_format fw_format_jffs2_be;
 
-typedef struct expected {
-    const char *path;
-    iotssf_fw_kind kind;
-    uint32_t mode, uid, gid;
-    const char *source; /* file in the tree whose bytes the entry must hold */
-    const char *target; /* symlink or hard link target */
-} expected;
-
 /* The tree the fixture script below builds, as every reader must see it. */
-static const expected tree[] = {
+static const expected_entry tree[] = {
     {"bin", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
     {"bin/busybox", IOTSSF_FW_FILE, 0755, 0, 0, "bin/busybox", NULL},
     {"bin/ls", IOTSSF_FW_HARDLINK, 0755, 0, 0, NULL, "bin/busybox"},
@@ -57,25 +50,12 @@ enum { TREE_SIZE = sizeof tree / sizeof tree[0] };
 static char root_dir[4200];
 static char work_dir[4096];
 
-static char *busybox_dir(void)
-{
-    static char dir[4096];
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh busybox-static", IOTSSF_SOURCE_DIR);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    assert_non_null(fgets(dir, sizeof dir, p));
-    assert_int_equal(pclose(p), 0);
-    dir[strcspn(dir, "\n")] = '\0';
-    return dir;
-}
-
 static int build_tree(void **state)
 {
     (void)state;
     snprintf(work_dir, sizeof work_dir, "%s", scratch_dir("jffs2"));
     snprintf(root_dir, sizeof root_dir, "%s/root", work_dir);
-    const char *bb = busybox_dir();
+    const char *bb = fixture_debian_dir("busybox-static");
     run_or_fail("cd '%s' && umask 022 && mkdir -p root/bin root/etc/init.d root/var root/usr/lib "
                 "root/dev root/tmp && chmod 1777 root/tmp && cp '%s/bin/busybox' root/bin/ && "
                 "chmod 755 root/bin/busybox && ln root/bin/busybox root/bin/ls && "
@@ -94,47 +74,7 @@ static int build_tree(void **state)
 static uint8_t *make_image(const char *name, const char *options, size_t *size)
 {
     run_or_fail("cd '%s' && mkfs.jffs2 -U -D devtable -r root -o %s %s", work_dir, name, options);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", work_dir, name);
-    uint8_t *data = (uint8_t *)read_file(path, size);
-    assert_non_null(data);
-    return data;
-}
-
-static void check_tree(const recording *r)
-{
-    for (size_t i = 0; i < r->warning_count; i++)
-        print_message("warning: %s\n", r->warnings[i]);
-    assert_int_equal(r->status, IOTSSF_OK);
-    assert_int_equal(r->warning_count, 0);
-    assert_int_equal(r->entry_count, TREE_SIZE);
-    for (size_t i = 0; i < TREE_SIZE; i++) {
-        const expected *x = &tree[i];
-        const recorded_entry *e = recorded_find(r, x->path);
-        if (!e)
-            fail_msg("missing entry %s", x->path);
-        assert_int_equal(e->kind, x->kind);
-        assert_int_equal(e->mode, x->mode);
-        assert_int_equal(e->uid, x->uid);
-        assert_int_equal(e->gid, x->gid);
-        if (x->target)
-            assert_string_equal(e->link_target, x->target);
-        else
-            assert_null(e->link_target);
-        if (x->kind == IOTSSF_FW_SYMLINK)
-            assert_int_equal(e->size, strlen(x->target));
-        if (x->source) {
-            char path[4400];
-            size_t size;
-            snprintf(path, sizeof path, "%s/%s", root_dir, x->source);
-            char *want = read_file(path, &size);
-            assert_non_null(want);
-            assert_int_equal(e->size, size);
-            if (size)
-                assert_memory_equal(e->data, want, size);
-            free(want);
-        }
-    }
+    return load_in(work_dir, name, size);
 }
 
 static void check_image(const fw_format *format, const char *name, const char *options,
@@ -147,7 +87,7 @@ static void check_image(const fw_format *format, const char *name, const char *o
     assert_true(length > size - 65536 && length <= size);
     recording r;
     record_unpack(format, img, size, NULL, &r);
-    check_tree(&r);
+    check_recorded_tree(&r, tree, TREE_SIZE, root_dir);
     assert_non_null(r.description);
     assert_non_null(strstr(r.description, compression));
     recording_free(&r);
@@ -194,7 +134,7 @@ static void test_extent_inside_larger_buffer(void **state)
     assert_int_equal(length, size);
     recording r;
     record_unpack(&fw_format_jffs2_le, buf, total, NULL, &r);
-    check_tree(&r);
+    check_recorded_tree(&r, tree, TREE_SIZE, root_dir);
     recording_free(&r);
     free(buf);
     free(img);

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "fw_analysis_util.h"
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
@@ -34,28 +35,14 @@ static char puttygen[4200];
 
 /* ---- tools ---- */
 
-static bool debian_package(const char *package, char *dir, size_t size)
-{
-    char cmd[4300];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh %s 2>/dev/null",
-             IOTSSF_SOURCE_DIR, package);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return false;
-    bool ok = fgets(dir, (int)size, p) != NULL;
-    ok = pclose(p) == 0 && ok;
-    dir[strcspn(dir, "\n")] = '\0';
-    return ok;
-}
-
 /* Debian's dropbear-bin links libtomcrypt and libtommath: fetched too and
  * found through LD_LIBRARY_PATH, so nothing is installed. */
 static void find_dropbear(void)
 {
     char bin[1024], crypt[1024], math[1024];
-    if (!debian_package("dropbear-bin", bin, sizeof bin) ||
-        !debian_package("libtomcrypt1", crypt, sizeof crypt) ||
-        !debian_package("libtommath1", math, sizeof math))
+    if (!try_debian_dir("dropbear-bin", bin, sizeof bin) ||
+        !try_debian_dir("libtomcrypt1", crypt, sizeof crypt) ||
+        !try_debian_dir("libtommath1", math, sizeof math))
         fail_msg("cannot fetch dropbear-bin and its libraries with tests/tools/debian-binary.sh");
     const char *libs = "usr/lib/x86_64-linux-gnu";
     snprintf(dropbearkey, sizeof dropbearkey, "LD_LIBRARY_PATH='%s/%s:%s/%s' '%s/usr/bin/dropbearkey'",
@@ -69,7 +56,7 @@ static void find_puttygen(void)
 {
     char dir[4096];
     puttygen[0] = '\0';
-    if (debian_package("putty-tools", dir, sizeof dir))
+    if (try_debian_dir("putty-tools", dir, sizeof dir))
         snprintf(puttygen, sizeof puttygen, "%s/usr/bin/puttygen", dir);
     else
         print_message("note: putty-tools could not be fetched; the .ppk cases are skipped\n");

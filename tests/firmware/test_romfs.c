@@ -13,58 +13,38 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
 extern const fw_format fw_format_romfs;
 
-typedef struct expected {
-    const char *path;
-    iotssf_fw_kind kind;
-    uint32_t mode;
-    const char *source; /* file in the tree whose bytes the entry must hold */
-    const char *target;
-} expected;
-
 /* romfs keeps no owners or permissions: modes are the Linux driver's. */
-static const expected tree[] = {
-    {"bin", IOTSSF_FW_DIR, 0755, NULL, NULL},
-    {"bin/busybox", IOTSSF_FW_FILE, 0755, "bin/busybox", NULL},
-    {"bin/ls", IOTSSF_FW_HARDLINK, 0755, NULL, "bin/busybox"},
-    {"bin/sh", IOTSSF_FW_SYMLINK, 0777, NULL, "busybox"},
-    {"dev", IOTSSF_FW_DIR, 0755, NULL, NULL},
-    {"dev/console", IOTSSF_FW_CHARDEV, 0600, NULL, NULL},
-    {"dev/mtdblock0", IOTSSF_FW_BLOCKDEV, 0600, NULL, NULL},
-    {"etc", IOTSSF_FW_DIR, 0755, NULL, NULL},
-    {"etc/empty", IOTSSF_FW_FILE, 0644, "etc/empty", NULL},
-    {"etc/init.d", IOTSSF_FW_DIR, 0755, NULL, NULL},
-    {"etc/init.d/rcS", IOTSSF_FW_FILE, 0755, "etc/init.d/rcS", NULL},
-    {"etc/passwd", IOTSSF_FW_FILE, 0644, "etc/passwd", NULL},
-    {"tmp", IOTSSF_FW_DIR, 0755, NULL, NULL},
-    {"tmp/fifo", IOTSSF_FW_FIFO, 0644, NULL, NULL},
-    {"usr", IOTSSF_FW_DIR, 0755, NULL, NULL},
-    {"usr/lib", IOTSSF_FW_DIR, 0755, NULL, NULL},
-    {"usr/lib/link", IOTSSF_FW_SYMLINK, 0777, NULL, "../../bin/busybox"},
-    {"var", IOTSSF_FW_DIR, 0755, NULL, NULL},
-    {"var/sparse", IOTSSF_FW_FILE, 0644, "var/sparse", NULL},
+static const expected_entry tree[] = {
+    {"bin", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"bin/busybox", IOTSSF_FW_FILE, 0755, 0, 0, "bin/busybox", NULL},
+    {"bin/ls", IOTSSF_FW_HARDLINK, 0755, 0, 0, NULL, "bin/busybox"},
+    {"bin/sh", IOTSSF_FW_SYMLINK, 0777, 0, 0, NULL, "busybox"},
+    {"dev", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"dev/console", IOTSSF_FW_CHARDEV, 0600, 0, 0, NULL, NULL},
+    {"dev/mtdblock0", IOTSSF_FW_BLOCKDEV, 0600, 0, 0, NULL, NULL},
+    {"etc", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"etc/empty", IOTSSF_FW_FILE, 0644, 0, 0, "etc/empty", NULL},
+    {"etc/init.d", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"etc/init.d/rcS", IOTSSF_FW_FILE, 0755, 0, 0, "etc/init.d/rcS", NULL},
+    {"etc/passwd", IOTSSF_FW_FILE, 0644, 0, 0, "etc/passwd", NULL},
+    {"tmp", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"tmp/fifo", IOTSSF_FW_FIFO, 0644, 0, 0, NULL, NULL},
+    {"usr", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"usr/lib", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"usr/lib/link", IOTSSF_FW_SYMLINK, 0777, 0, 0, NULL, "../../bin/busybox"},
+    {"var", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"var/sparse", IOTSSF_FW_FILE, 0644, 0, 0, "var/sparse", NULL},
 };
 enum { TREE_SIZE = sizeof tree / sizeof tree[0] };
 
 static char work_dir[4096];
 static char root_dir[4200];
-
-static const char *busybox_dir(void)
-{
-    static char dir[4096];
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh busybox-static", IOTSSF_SOURCE_DIR);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    assert_non_null(fgets(dir, sizeof dir, p));
-    assert_int_equal(pclose(p), 0);
-    dir[strcspn(dir, "\n")] = '\0';
-    return dir;
-}
 
 static int build_tree(void **state)
 {
@@ -80,23 +60,20 @@ static int build_tree(void **state)
                 "&& chmod 755 root/etc/init.d/rcS && : > root/etc/empty && "
                 "truncate -s 100000 root/var/sparse && printf end >> root/var/sparse && "
                 "touch 'root/dev/@console,c,5,1' 'root/dev/@mtdblock0,b,31,0' 'root/tmp/@fifo,p,0,0'",
-                work_dir, busybox_dir());
+                work_dir, fixture_debian_dir("busybox-static"));
     return 0;
 }
 
 static uint8_t *make_image(const char *name, const char *options, size_t *size)
 {
     run_or_fail("cd '%s' && genromfs -f %s -d root -V 'iotssf test' %s", work_dir, name, options);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", work_dir, name);
-    uint8_t *data = (uint8_t *)read_file(path, size);
-    assert_non_null(data);
-    return data;
+    return load_in(work_dir, name, size);
 }
 
 /* genromfs may list either name of a hard-linked file first; the first one
  * read holds the bytes and the other links to it. */
-static const expected *expectation(const recording *r, const expected *x, expected *swapped)
+static const expected_entry *expectation(const recording *r, const expected_entry *x,
+                                          expected_entry *swapped)
 {
     if (strcmp(x->path, "bin/busybox") != 0 && strcmp(x->path, "bin/ls") != 0)
         return x;
@@ -104,46 +81,18 @@ static const expected *expectation(const recording *r, const expected *x, expect
     if (!ls || ls->kind != IOTSSF_FW_FILE)
         return x;
     if (strcmp(x->path, "bin/ls") == 0)
-        *swapped = (expected){"bin/ls", IOTSSF_FW_FILE, 0755, "bin/busybox", NULL};
+        *swapped = (expected_entry){"bin/ls", IOTSSF_FW_FILE, 0755, 0, 0, "bin/busybox", NULL};
     else
-        *swapped = (expected){"bin/busybox", IOTSSF_FW_HARDLINK, 0755, NULL, "bin/ls"};
+        *swapped = (expected_entry){"bin/busybox", IOTSSF_FW_HARDLINK, 0755, 0, 0, NULL, "bin/ls"};
     return swapped;
 }
 
 static void check_tree(const recording *r)
 {
-    for (size_t i = 0; i < r->warning_count; i++)
-        print_message("warning: %s\n", r->warnings[i]);
-    assert_int_equal(r->status, IOTSSF_OK);
-    assert_int_equal(r->warning_count, 0);
-    assert_int_equal(r->entry_count, TREE_SIZE);
+    check_clean_unpack(r, TREE_SIZE);
     for (size_t i = 0; i < TREE_SIZE; i++) {
-        expected swapped;
-        const expected *x = expectation(r, &tree[i], &swapped);
-        const recorded_entry *e = recorded_find(r, x->path);
-        if (!e)
-            fail_msg("missing entry %s", x->path);
-        assert_int_equal(e->kind, x->kind);
-        assert_int_equal(e->mode, x->mode);
-        assert_int_equal(e->uid, 0);
-        assert_int_equal(e->gid, 0);
-        if (x->target)
-            assert_string_equal(e->link_target, x->target);
-        else
-            assert_null(e->link_target);
-        if (x->kind == IOTSSF_FW_SYMLINK)
-            assert_int_equal(e->size, strlen(x->target));
-        if (x->source) {
-            char path[4400];
-            size_t size;
-            snprintf(path, sizeof path, "%s/%s", root_dir, x->source);
-            char *want = read_file(path, &size);
-            assert_non_null(want);
-            assert_int_equal(e->size, size);
-            if (size)
-                assert_memory_equal(e->data, want, size);
-            free(want);
-        }
+        expected_entry swapped;
+        check_tree_entry(r, expectation(r, &tree[i], &swapped), root_dir);
     }
 }
 
@@ -178,35 +127,16 @@ static void test_aligned_data(void **state)
 static void check_standard_set(const char *fixture)
 {
     size_t size;
-    uint8_t *img = (uint8_t *)read_file(corpus_path_or_skip(fixture), &size);
-    assert_non_null(img);
+    uint8_t *img = load_or_fail(corpus_path_or_skip(fixture), &size);
     uint64_t length = 0;
     assert_true(fw_format_romfs.probe(img, size, &length));
     assert_int_equal(length, 0x1b0);
     recording r;
     record_unpack(&fw_format_romfs, img, size, NULL, &r);
-    assert_int_equal(r.status, IOTSSF_OK);
-    assert_int_equal(r.warning_count, 0);
-    assert_int_equal(r.entry_count, 4);
-    const recorded_entry *e = recorded_find(&r, "generic folder");
-    assert_non_null(e);
-    assert_int_equal(e->kind, IOTSSF_FW_DIR);
-    assert_int_equal(e->mode, 0755);
-    static const struct {
-        const char *path, *text;
-    } files[] = {
-        {"testfile1", "test file:\ncontent: MyTestRule 1.2.3\nVersion: Program 0.0.0.0\n"},
-        {"testfile2", "This is the second test file"},
-        {"generic folder/test file 3_.txt", "The third test file!"},
-    };
-    for (int i = 0; i < 3; i++) {
-        e = recorded_find(&r, files[i].path);
-        assert_non_null(e);
-        assert_int_equal(e->kind, IOTSSF_FW_FILE);
-        assert_int_equal(e->mode, 0644);
-        assert_int_equal(e->size, strlen(files[i].text));
-        assert_memory_equal(e->data, files[i].text, e->size);
-    }
+    check_standard_content(&r);
+    assert_int_equal(recorded_find(&r, "generic folder")->mode, 0755);
+    for (int i = 0; i < STANDARD_FILE_COUNT; i++)
+        assert_int_equal(recorded_find(&r, standard_files[i].path)->mode, 0644);
     recording_free(&r);
     free(img);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
@@ -47,42 +48,14 @@ static char work_dir[4096];
 static uint8_t *busybox;
 static size_t busybox_size;
 
-static const char *debian_dir(const char *package)
-{
-    static char dir[4096];
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh %s", IOTSSF_SOURCE_DIR, package);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    assert_non_null(fgets(dir, sizeof dir, p));
-    assert_int_equal(pclose(p), 0);
-    dir[strcspn(dir, "\n")] = '\0';
-    return dir;
-}
-
-static uint8_t *load_path(const char *path, size_t *size)
-{
-    uint8_t *data = (uint8_t *)read_file(path, size);
-    if (!data)
-        fail_msg("cannot read %s", path);
-    return data;
-}
-
-static uint8_t *load(const char *dir, const char *name, size_t *size)
-{
-    char path[4400];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return load_path(path, size);
-}
-
 static int build_fixtures(void **state)
 {
     (void)state;
     snprintf(work_dir, sizeof work_dir, "%s", scratch_dir("streams"));
-    run_or_fail("cp '%s/bin/busybox' '%s/bb'", debian_dir("busybox-static"), work_dir);
+    run_or_fail("cp '%s/bin/busybox' '%s/bb'", fixture_debian_dir("busybox-static"), work_dir);
     for (size_t i = 0; i < CASES; i++)
         run_or_fail("cd '%s' && %s", work_dir, cases[i].command);
-    busybox = load(work_dir, "bb", &busybox_size);
+    busybox = load_in(work_dir, "bb", &busybox_size);
     return 0;
 }
 
@@ -93,18 +66,10 @@ static int free_fixtures(void **state)
     return 0;
 }
 
-static bool has_warning(const recording *r, const char *needle)
-{
-    for (size_t i = 0; i < r->warning_count; i++)
-        if (strstr(r->warnings[i], needle))
-            return true;
-    return false;
-}
-
 /* Fails the test, listing the warnings, unless one of them contains needle. */
 static void expect_warning(const recording *r, const char *needle, const char *who)
 {
-    if (has_warning(r, needle))
+    if (recorded_has_warning(r, needle))
         return;
     for (size_t i = 0; i < r->warning_count; i++)
         print_message("  warning: %s\n", r->warnings[i]);
@@ -119,7 +84,7 @@ static void test_round_trip(void **state)
     for (size_t i = 0; i < CASES; i++) {
         const stream_case *c = &cases[i];
         size_t size;
-        uint8_t *data = load(work_dir, c->file, &size);
+        uint8_t *data = load_in(work_dir, c->file, &size);
         uint64_t length = 0;
         if (!c->format->probe(data, size, &length))
             fail_msg("%s: probe refused %s", c->format->name, c->file);
@@ -148,7 +113,7 @@ static void test_embedded_between_junk(void **state)
     for (size_t i = 0; i < CASES; i++) {
         const stream_case *c = &cases[i];
         size_t size;
-        uint8_t *stream = load(work_dir, c->file, &size);
+        uint8_t *stream = load_in(work_dir, c->file, &size);
         size_t lead = 1000, trail = 3000;
         uint8_t *image = malloc(lead + size + trail);
         assert_non_null(image);
@@ -179,7 +144,7 @@ static void test_truncated(void **state)
     for (size_t i = 0; i < CASES; i++) {
         const stream_case *c = &cases[i];
         size_t size;
-        uint8_t *data = load(work_dir, c->file, &size);
+        uint8_t *data = load_in(work_dir, c->file, &size);
         size_t half = size / 2;
         uint64_t length = 0;
         bool accepted = c->format->probe(data, half, &length);
@@ -211,7 +176,7 @@ static void test_damaged(void **state)
     for (size_t i = 0; i < CASES; i++) {
         const stream_case *c = &cases[i];
         size_t size;
-        uint8_t *data = load(work_dir, c->file, &size);
+        uint8_t *data = load_in(work_dir, c->file, &size);
         for (size_t k = size / 2; k < size / 2 + 64 && k < size; k++)
             data[k] ^= 0x5a;
         uint64_t length;
@@ -256,9 +221,9 @@ static void test_binwalk_gzip(void **state)
     (void)state;
     const char *path = corpus_path_or_skip("binwalk3/gzip.bin");
     size_t size, expected_size;
-    uint8_t *data = load_path(path, &size);
+    uint8_t *data = load_or_fail(path, &size);
     run_or_fail("gzip -dc '%s' > '%s/binwalk.out'", path, work_dir);
-    uint8_t *expected = load(work_dir, "binwalk.out", &expected_size);
+    uint8_t *expected = load_in(work_dir, "binwalk.out", &expected_size);
     uint64_t length;
     assert_true(fw_format_gzip.probe(data, size, &length));
     assert_int_equal(length, size);
@@ -283,7 +248,7 @@ static void test_gzip_bomb(void **state)
     (void)state;
     run_or_fail("cd '%s' && head -c 200M /dev/zero | gzip -c > bomb.gz", work_dir);
     size_t size;
-    uint8_t *data = load(work_dir, "bomb.gz", &size);
+    uint8_t *data = load_in(work_dir, "bomb.gz", &size);
     uint64_t length;
     assert_true(fw_format_gzip.probe(data, size, &length));
     for (int lifted = 0; lifted < 2; lifted++) {
@@ -326,7 +291,7 @@ static void test_ratio_and_total_limits(void **state)
                  {&fw_format_lzop, "z.lzo"}, {&fw_format_bzip2, "z.bz2"}};
     for (size_t i = 0; i < sizeof zeros / sizeof zeros[0]; i++) {
         size_t size;
-        uint8_t *data = load(work_dir, zeros[i].file, &size);
+        uint8_t *data = load_in(work_dir, zeros[i].file, &size);
         iotssf_fw_limits limits = iotssf_fw_default_limits();
         limits.max_ratio = 20;
         recording r;

@@ -17,21 +17,14 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
 extern const fw_format fw_format_ubi;
 extern const fw_format fw_format_ubifs;
 
-typedef struct expected {
-    const char *path;
-    iotssf_fw_kind kind;
-    uint32_t mode, uid, gid;
-    const char *source;
-    const char *target;
-} expected;
-
-static const expected tree[] = {
+static const expected_entry tree[] = {
     {"bin", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
     {"bin/busybox", IOTSSF_FW_FILE, 0755, 0, 0, "bin/busybox", NULL},
     {"bin/ls", IOTSSF_FW_HARDLINK, 0755, 0, 0, NULL, "bin/busybox"},
@@ -58,26 +51,6 @@ enum { TREE_SIZE = sizeof tree / sizeof tree[0] };
 static char work_dir[4096];
 static char root_dir[4200];
 
-static uint8_t *load(const char *path, size_t *size)
-{
-    uint8_t *data = (uint8_t *)read_file(path, size);
-    assert_non_null(data);
-    return data;
-}
-
-static const char *busybox_dir(void)
-{
-    static char dir[4096];
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh busybox-static", IOTSSF_SOURCE_DIR);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    assert_non_null(fgets(dir, sizeof dir, p));
-    assert_int_equal(pclose(p), 0);
-    dir[strcspn(dir, "\n")] = '\0';
-    return dir;
-}
-
 static int build_tree(void **state)
 {
     (void)state;
@@ -94,7 +67,7 @@ static int build_tree(void **state)
                 "printf '%%s\\n' '/dev/console c 620 0 5 5 1 - - -' "
                 "'/dev/ttyS0 c 660 1000 1000 4 64 - - -' '/dev/mtdblock0 b 640 0 6 31 0 - - -' "
                 "'/tmp/fifo p 644 0 0 - - - - -' > devtable",
-                work_dir, busybox_dir());
+                work_dir, fixture_debian_dir("busybox-static"));
     return 0;
 }
 
@@ -109,48 +82,6 @@ static void make_images(const char *compr, const char *ubifs_name, const char *u
                 "vol_id=1 vol_type=static vol_name=kernel > ubinize.ini && "
                 "ubinize -o %s -m 2048 -p 128KiB ubinize.ini",
                 work_dir, compr, ubifs_name, ubifs_name, ubi_name);
-}
-
-static uint8_t *load_scratch(const char *name, size_t *size)
-{
-    char path[4400];
-    snprintf(path, sizeof path, "%s/%s", work_dir, name);
-    return load(path, size);
-}
-
-static void check_tree(const recording *r)
-{
-    for (size_t i = 0; i < r->warning_count; i++)
-        print_message("warning: %s\n", r->warnings[i]);
-    assert_int_equal(r->status, IOTSSF_OK);
-    assert_int_equal(r->warning_count, 0);
-    assert_int_equal(r->entry_count, TREE_SIZE);
-    for (size_t i = 0; i < TREE_SIZE; i++) {
-        const expected *x = &tree[i];
-        const recorded_entry *e = recorded_find(r, x->path);
-        if (!e)
-            fail_msg("missing entry %s", x->path);
-        assert_int_equal(e->kind, x->kind);
-        assert_int_equal(e->mode, x->mode);
-        assert_int_equal(e->uid, x->uid);
-        assert_int_equal(e->gid, x->gid);
-        if (x->target)
-            assert_string_equal(e->link_target, x->target);
-        else
-            assert_null(e->link_target);
-        if (x->kind == IOTSSF_FW_SYMLINK)
-            assert_int_equal(e->size, strlen(x->target));
-        if (x->source) {
-            char path[4400];
-            size_t size;
-            snprintf(path, sizeof path, "%s/%s", root_dir, x->source);
-            uint8_t *want = load(path, &size);
-            assert_int_equal(e->size, size);
-            if (size)
-                assert_memory_equal(e->data, want, size);
-            free(want);
-        }
-    }
 }
 
 static const recorded_blob *blob_named(const recording *r, const char *name)
@@ -169,9 +100,9 @@ static void check_compression(const char *compr)
     snprintf(ubi_name, sizeof ubi_name, "%s.ubi", compr);
     make_images(compr, ubifs_name, ubi_name);
     size_t ubi_size, fs_size, bb_size;
-    uint8_t *ubi = load_scratch(ubi_name, &ubi_size);
-    uint8_t *fs = load_scratch(ubifs_name, &fs_size);
-    uint8_t *bb = load_scratch("root/bin/busybox", &bb_size);
+    uint8_t *ubi = load_in(work_dir, ubi_name, &ubi_size);
+    uint8_t *fs = load_in(work_dir, ubifs_name, &fs_size);
+    uint8_t *bb = load_in(work_dir, "root/bin/busybox", &bb_size);
 
     uint64_t length = 0;
     assert_true(fw_format_ubi.probe(ubi, ubi_size, &length));
@@ -195,7 +126,7 @@ static void check_compression(const char *compr)
     assert_true(fw_format_ubifs.probe(rootfs->data, rootfs->size, &length));
     assert_int_equal(length, rootfs->size);
     record_unpack(&fw_format_ubifs, rootfs->data, rootfs->size, NULL, &t);
-    check_tree(&t);
+    check_recorded_tree(&t, tree, TREE_SIZE, root_dir);
     assert_non_null(strstr(t.description, compr));
     recording_free(&t);
     recording_free(&r);
@@ -228,42 +159,18 @@ static void test_uncompressed(void **state)
     check_compression("none");
 }
 
-static void check_standard_set(const recording *r)
-{
-    assert_int_equal(r->status, IOTSSF_OK);
-    assert_int_equal(r->warning_count, 0);
-    assert_int_equal(r->entry_count, 4);
-    const recorded_entry *e = recorded_find(r, "generic folder");
-    assert_non_null(e);
-    assert_int_equal(e->kind, IOTSSF_FW_DIR);
-    static const struct {
-        const char *path, *text;
-    } files[] = {
-        {"testfile1", "test file:\ncontent: MyTestRule 1.2.3\nVersion: Program 0.0.0.0\n"},
-        {"testfile2", "This is the second test file"},
-        {"generic folder/test file 3_.txt", "The third test file!"},
-    };
-    for (int i = 0; i < 3; i++) {
-        e = recorded_find(r, files[i].path);
-        assert_non_null(e);
-        assert_int_equal(e->kind, IOTSSF_FW_FILE);
-        assert_int_equal(e->size, strlen(files[i].text));
-        assert_memory_equal(e->data, files[i].text, e->size);
-    }
-}
-
 static void test_corpus(void **state)
 {
     (void)state;
     size_t fs_size, ubi_size;
-    uint8_t *fs = load(corpus_path_or_skip("fact_extractor/ubi__test.ubifs"), &fs_size);
-    uint8_t *ubi = load(corpus_path_or_skip("fact_extractor/ubi__ubi.img"), &ubi_size);
+    uint8_t *fs = load_or_fail(corpus_path_or_skip("fact_extractor/ubi__test.ubifs"), &fs_size);
+    uint8_t *ubi = load_or_fail(corpus_path_or_skip("fact_extractor/ubi__ubi.img"), &ubi_size);
     uint64_t length = 0;
     assert_true(fw_format_ubifs.probe(fs, fs_size, &length));
     assert_int_equal(length, 13 * 131072);
     recording r;
     record_unpack(&fw_format_ubifs, fs, fs_size, NULL, &r);
-    check_standard_set(&r);
+    check_standard_content(&r);
     recording_free(&r);
 
     /* 1 KiB PEBs, 128-byte headers: a static volume "rootfs" of 896-byte
@@ -280,7 +187,7 @@ static void test_corpus(void **state)
     assert_memory_equal(r.blobs[0].data, fs, fs_size);
     recording t;
     record_unpack(&fw_format_ubifs, r.blobs[0].data, r.blobs[0].size, NULL, &t);
-    check_standard_set(&t);
+    check_standard_content(&t);
     recording_free(&t);
     recording_free(&r);
     free(fs);
@@ -311,7 +218,7 @@ static void test_duplicate_lebs(void **state)
     (void)state;
     make_images("lzo", "dup.ubifs", "dup.ubi");
     size_t size;
-    uint8_t *ubi = load_scratch("dup.ubi", &size);
+    uint8_t *ubi = load_in(work_dir, "dup.ubi", &size);
     const size_t peb = 131072, data_at = 4096, vid_at = 2048;
     size_t kernel0 = 0;
     for (size_t p = 0; p < size / peb; p++) {
@@ -394,7 +301,7 @@ static void test_journal_replay(void **state)
     (void)state;
     make_images("lzo", "journal.ubifs", "journal.ubi");
     size_t size;
-    uint8_t *fs = load_scratch("journal.ubifs", &size);
+    uint8_t *fs = load_in(work_dir, "journal.ubifs", &size);
     const size_t leb = 126976;
     uint32_t main_first = 3 + le32(fs + 56) + le32(fs + 60) + le32(fs + 64);
     size_t bud = 0;
@@ -462,7 +369,7 @@ static void test_hostile_ubi(void **state)
     (void)state;
     make_images("lzo", "hostile.ubifs", "hostile.ubi");
     size_t size;
-    uint8_t *ubi = load_scratch("hostile.ubi", &size);
+    uint8_t *ubi = load_in(work_dir, "hostile.ubi", &size);
     /* Cut mid-PEB at several points. */
     static const size_t cuts[] = {5000, 131072 * 3 + 77, 131072 * 20 + 5, 131072 * 38 + 9000};
     for (size_t c = 0; c < 4; c++) {
@@ -489,7 +396,7 @@ static void test_hostile_ubi(void **state)
     assert_int_equal(w.blob_count, 2);
     assert_int_equal(w.warning_count, 1);
     size_t fs_size;
-    uint8_t *fs = load_scratch("hostile.ubifs", &fs_size);
+    uint8_t *fs = load_in(work_dir, "hostile.ubifs", &fs_size);
     const recorded_blob *rootfs = blob_named(&w, "ubi volume rootfs");
     assert_non_null(rootfs);
     assert_int_equal(rootfs->size, fs_size);
@@ -522,7 +429,7 @@ static void test_hostile_ubifs(void **state)
     (void)state;
     make_images("zlib", "hostile2.ubifs", "hostile2.ubi");
     size_t size;
-    uint8_t *fs = load_scratch("hostile2.ubifs", &size);
+    uint8_t *fs = load_in(work_dir, "hostile2.ubifs", &size);
     /* Truncated: the index and files in cut-off LEBs are reported missing. */
     static const size_t cuts[] = {126976 * 3 + 100, 126976 * 8, 126976 * 15 + 4000, 0};
     for (size_t c = 0; c < 4; c++) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fw_fixture_util.h"
 #include "fw_sink_util.h"
 #include "util.h"
 
@@ -27,13 +28,6 @@ extern const fw_format fw_format_yaffs2;
 static char work_dir[4096];
 static char tool[4200];
 static char root_dir[4200];
-
-static uint8_t *load(const char *path, size_t *size)
-{
-    uint8_t *data = (uint8_t *)read_file(path, size);
-    assert_non_null(data);
-    return data;
-}
 
 static void sha256_hex(const uint8_t *data, size_t size, char out[65])
 {
@@ -47,37 +41,22 @@ static void sha256_hex(const uint8_t *data, size_t size, char out[65])
 static void check_standard_set(const char *fixture)
 {
     size_t size;
-    uint8_t *img = load(corpus_path_or_skip(fixture), &size);
+    uint8_t *img = load_or_fail(corpus_path_or_skip(fixture), &size);
     uint64_t length = 0;
     assert_true(fw_format_yaffs2.probe(img, size, &length));
     assert_int_equal(length, size); /* 7 chunks of 2048+64, all used */
     recording r;
     record_unpack(&fw_format_yaffs2, img, size, NULL, &r);
-    assert_int_equal(r.status, IOTSSF_OK);
-    assert_int_equal(r.warning_count, 0);
-    assert_int_equal(r.entry_count, 4);
+    check_standard_content(&r);
     assert_non_null(strstr(r.description, "2048+64 pages, tags at spare offset 2"));
     const recorded_entry *e = recorded_find(&r, "generic folder");
-    assert_non_null(e);
-    assert_int_equal(e->kind, IOTSSF_FW_DIR);
     assert_int_equal(e->mode, 0755);
     assert_int_equal(e->uid, 1000);
     assert_int_equal(e->gid, 1000);
-    static const struct {
-        const char *path, *text;
-    } files[] = {
-        {"testfile1", "test file:\ncontent: MyTestRule 1.2.3\nVersion: Program 0.0.0.0\n"},
-        {"testfile2", "This is the second test file"},
-        {"generic folder/test file 3_.txt", "The third test file!"},
-    };
-    for (int i = 0; i < 3; i++) {
-        e = recorded_find(&r, files[i].path);
-        assert_non_null(e);
-        assert_int_equal(e->kind, IOTSSF_FW_FILE);
+    for (int i = 0; i < STANDARD_FILE_COUNT; i++) {
+        e = recorded_find(&r, standard_files[i].path);
         assert_int_equal(e->mode, 0644);
         assert_int_equal(e->uid, 1000);
-        assert_int_equal(e->size, strlen(files[i].text));
-        assert_memory_equal(e->data, files[i].text, e->size);
     }
     recording_free(&r);
     free(img);
@@ -122,7 +101,7 @@ static void test_corpus_binwalk(void **state)
 {
     (void)state;
     size_t size;
-    uint8_t *img = load(corpus_path_or_skip("binwalk3/yaffs2.bin"), &size);
+    uint8_t *img = load_or_fail(corpus_path_or_skip("binwalk3/yaffs2.bin"), &size);
     uint64_t length = 0;
     assert_true(fw_format_yaffs2.probe(img, size, &length));
     recording r;
@@ -155,7 +134,7 @@ static void build_tool(void)
     if (tool[0])
         return;
     size_t size;
-    uint8_t *img = load(corpus_path_or_skip("binwalk3/yaffs2.bin"), &size);
+    uint8_t *img = load_or_fail(corpus_path_or_skip("binwalk3/yaffs2.bin"), &size);
     recording r;
     record_unpack(&fw_format_yaffs2, img, size, NULL, &r);
     char src[4200];
@@ -177,19 +156,6 @@ static void build_tool(void)
                 src, tool);
 }
 
-static const char *busybox_dir(void)
-{
-    static char dir[4096];
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "%s/tests/tools/debian-binary.sh busybox-static", IOTSSF_SOURCE_DIR);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    assert_non_null(fgets(dir, sizeof dir, p));
-    assert_int_equal(pclose(p), 0);
-    dir[strcspn(dir, "\n")] = '\0';
-    return dir;
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -204,7 +170,7 @@ static int setup(void **state)
                 "&& chmod 4755 root/etc/init.d/rcS && : > root/etc/empty && "
                 "truncate -s 100000 root/var/sparse && printf end >> root/var/sparse && "
                 "mkfifo -m 644 root/tmp/fifo",
-                work_dir, busybox_dir());
+                work_dir, fixture_debian_dir("busybox-static"));
     return 0;
 }
 
@@ -240,9 +206,7 @@ static uint8_t *make_image(const char *name, bool big_endian, size_t *size)
 {
     build_tool();
     run_or_fail("cd '%s' && '%s' root %s %s", work_dir, tool, name, big_endian ? "convert" : "");
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", work_dir, name);
-    return load(path, size);
+    return load_in(work_dir, name, size);
 }
 
 /* mkyaffs2image meets the two names of a hard-linked file in directory
@@ -268,34 +232,17 @@ static const expected *expectation(const recording *r, const expected *x, expect
 
 static void check_tree(const recording *r)
 {
-    for (size_t i = 0; i < r->warning_count; i++)
-        print_message("warning: %s\n", r->warnings[i]);
-    assert_int_equal(r->status, IOTSSF_OK);
-    assert_int_equal(r->warning_count, 0);
-    assert_int_equal(r->entry_count, TREE_SIZE);
+    check_clean_unpack(r, TREE_SIZE);
     for (size_t i = 0; i < TREE_SIZE; i++) {
         expected swapped;
         const expected *x = expectation(r, &tree[i], &swapped);
-        const recorded_entry *e = recorded_find(r, x->path);
-        if (!e)
-            fail_msg("missing entry %s", x->path);
+        const recorded_entry *e = must_find_entry(r, x->path);
         assert_int_equal(e->kind, x->kind);
         assert_int_equal(e->mode, x->mode);
         assert_int_equal(e->uid, getuid());
-        if (x->target)
-            assert_string_equal(e->link_target, x->target);
-        else
-            assert_null(e->link_target);
-        if (x->source) {
-            char path[4400];
-            size_t size;
-            snprintf(path, sizeof path, "%s/%s", root_dir, x->source);
-            uint8_t *want = load(path, &size);
-            assert_int_equal(e->size, size);
-            if (size)
-                assert_memory_equal(e->data, want, size);
-            free(want);
-        }
+        check_link_target(e, x->target);
+        if (x->source)
+            check_bytes_of(e, root_dir, x->source);
     }
 }
 
@@ -362,7 +309,7 @@ static void test_parent_loop(void **state)
 {
     (void)state;
     size_t size;
-    uint8_t *img = load(corpus_path_or_skip("fact_extractor/yaffs__yaffs2_le.img"), &size);
+    uint8_t *img = load_or_fail(corpus_path_or_skip("fact_extractor/yaffs__yaffs2_le.img"), &size);
     /* Object 0x103 is "generic folder"; make it its own parent. */
     size_t stride = 2112;
     size_t folder = 4 * stride;
@@ -391,7 +338,7 @@ static void test_probe_refuses_others(void **state)
     char path[4300];
     size_t size;
     snprintf(path, sizeof path, "%s/bin/busybox", root_dir);
-    uint8_t *bb = load(path, &size);
+    uint8_t *bb = load_or_fail(path, &size);
     uint64_t length;
     assert_false(fw_format_yaffs2.probe(bb, size, &length));
     free(bb);
@@ -400,11 +347,11 @@ static void test_probe_refuses_others(void **state)
                                          "fact_extractor/generic_fs__romfs.img",
                                          "fact_extractor/ubi__test.ubifs"};
     for (int i = 0; i < 4; i++) {
-        uint8_t *img = load(corpus_path_or_skip(others[i]), &size);
+        uint8_t *img = load_or_fail(corpus_path_or_skip(others[i]), &size);
         assert_false(fw_format_yaffs2.probe(img, size, &length));
         free(img);
     }
-    uint8_t *img = load(corpus_path_or_skip("fact_extractor/yaffs__yaffs2_le.img"), &size);
+    uint8_t *img = load_or_fail(corpus_path_or_skip("fact_extractor/yaffs__yaffs2_le.img"), &size);
     assert_false(fw_format_yaffs2.probe(img + 2112, size - 2112, &length)); /* data */
     uint8_t zeros[4224] = {0};
     assert_false(fw_format_yaffs2.probe(zeros, sizeof zeros, &length));
