@@ -59,5 +59,6 @@ int cmd_requirements(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_firmware(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 #endif

@@ -20,6 +20,9 @@ static const char usage[] =
     "  catalog check             validate the catalog and policy; coverage per baseline\n"
     "  firmware IMAGE            unpack a firmware image in memory and report what makes it\n"
     "                            insecure (--extract DIR writes the tree; --fail-on SEVERITY)\n"
+    "  probe TARGET              inspect a running device over the network: ports, services,\n"
+    "                            telnet and backdoors, default credentials, anonymous access,\n"
+    "                            TLS (only the targets given; see 'iotssf probe --help')\n"
     "  version                   print the version\n"
     "\n"
     "Options (where they apply):\n"
@@ -29,11 +32,14 @@ static const char usage[] =
     "  --data DIR                data folder (default: $IOTSSF_DATA or the shipped data)\n"
     "  --scheme SCHEME           requirements: view as a baseline's items\n"
     "  --extract DIR             firmware: write the unpacked tree (never outside DIR)\n"
-    "  --fail-on SEVERITY        firmware: exit 1 when findings at or above it exist\n"
+    "  --fail-on SEVERITY        firmware, probe: exit 1 when findings at or above it exist\n"
+    "  probe: --ports LIST|all, --targets FILE, --creds FILE, --allow-range, --timeout S,\n"
+    "         --rate LOGINS/S, --budget S, --parallel N, --scan-only, --no-logins\n"
     "  -q, --quiet               no progress on the terminal\n"
     "\n"
-    "Exit status: 0 ok, 1 findings (catalog check: uncovered items), 2 usage or input\n"
-    "error, 3 internal error. Profiles may be YAML or JSON, several documents per file.\n";
+    "Exit status: 0 ok, 1 findings (catalog check: uncovered items; firmware and probe:\n"
+    "at or above --fail-on), 2 usage or input error, 3 internal error, 130 probe\n"
+    "interrupted (partial report written). Profiles may be YAML or JSON.\n";
 
 int main(int argc, char **argv)
 {
@@ -65,6 +71,8 @@ int main(int argc, char **argv)
         return cmd_catalog(argc - 1, argv + 1);
     if (strcmp(cmd, "firmware") == 0)
         return cmd_firmware(argc - 1, argv + 1);
+    if (strcmp(cmd, "probe") == 0)
+        return cmd_probe(argc - 1, argv + 1);
     fprintf(stderr, "iotssf: unknown command '%s'\n\n%s", cmd, usage);
     return EXIT_USAGE;
 }

@@ -10,6 +10,7 @@
 #include "iotssf/error.h"
 #include "iotssf/findings.h"
 #include "iotssf/firmware.h"
+#include "iotssf/probe.h"
 #include "iotssf/profile.h"
 #include "iotssf/report.h"
 #include "iotssf/firmware.h"
