@@ -57,7 +57,10 @@ void fw_count_arch(iotssf_fw_result *r, const uint8_t *d, uint64_t size)
         return;
     unsigned machine = d[5] == 1 ? (unsigned)(d[18] | d[19] << 8) : (unsigned)(d[18] << 8 | d[19]);
     char name[24];
-    snprintf(name, sizeof name, "%s%s %s", machine_name(machine), d[4] == 1 ? "32" : "64",
+    const char *base = machine_name(machine);
+    /* "x86-64", "AArch64" and "PowerPC64" already say their width. */
+    bool says_width = strstr(base, "64") != NULL;
+    snprintf(name, sizeof name, "%s%s %s", base, says_width ? "" : d[4] == 1 ? "32" : "64",
              d[5] == 1 ? "LE" : "BE");
     for (size_t i = 0; i < r->arch_count; i++)
         if (strcmp(r->arches[i].name, name) == 0) {

@@ -1,10 +1,16 @@
 /*
  * What the SquashFS reader's files share. The reader is split by concern:
  *   squashfs.c             the fw_format values, superblock parsing, probe, unpack
- *   squashfs_meta.c        metadata blocks (with a small cache), data blocks,
- *                          fragments and id tables, common to every version
+ *   squashfs_meta.c        metadata blocks (with a small cache), id tables,
+ *                          symlink targets and warnings, common to every version
+ *   squashfs_file.c        data blocks, fragments and the assembly of a
+ *                          regular file, one file at a time
  *   squashfs_walk.c        the directory walk: paths, loop and depth checks,
  *                          hard links, emitting entries
+ *   squashfs_queue.c       decoding the data of upcoming files ahead, in
+ *                          parallel, while entries still reach the sink in
+ *                          walk order on the calling thread
+ *   squashfs_pool.c        the worker threads that decode those blocks
  *   squashfs_v4.c          inode and directory layouts of v4.0
  *   squashfs_v3.c          inode and directory layouts of v2.x and v3.x
  *   squashfs_decompress.c  the codecs, including vendor LZMA variants
@@ -124,6 +130,7 @@ typedef struct sqfs_inode {
 } sqfs_inode;
 
 typedef struct sqfs_reader sqfs_reader;
+typedef struct sqfs_queue sqfs_queue;
 
 /* Called for each directory entry; a non-OK status stops the listing. */
 typedef iotssf_status (*sqfs_dir_visit)(sqfs_reader *r, void *ctx, const char *name,
@@ -167,9 +174,17 @@ struct sqfs_reader {
     struct sqfs_refset *files_seen;
     uint64_t ancestors[SQFS_MAX_DEPTH + 2];
     unsigned depth;
+    sqfs_queue *queue; /* NULL: every entry goes to the sink as it is found */
+    bool delivering;   /* the queue is handing entries to the sink right now */
 };
 
+/* A warning, in walk order: while the queue holds entries the walk found
+ * earlier, it waits behind them. */
 void sqfs_warn(sqfs_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands a warning to the sink now (at most SQFS_MAX_WARNINGS of them). */
+void sqfs_warn_now(sqfs_reader *r, const char *message);
+/* Records which codec really decoded a block (for the description). */
+void sqfs_note_codec(sqfs_reader *r, sqfs_codec used);
 
 /* Copies n bytes of metadata at *c to out, advancing *c across blocks. */
 bool sqfs_meta_read(sqfs_reader *r, sqfs_cursor *c, void *out, size_t n);
@@ -185,6 +200,33 @@ bool sqfs_load_ids(sqfs_reader *r);
 /* Reads symlink target of `len` bytes at *c into inode->link_target. */
 bool sqfs_read_link(sqfs_reader *r, sqfs_cursor *c, uint64_t len, sqfs_inode *inode);
 
+/* One data or fragment block to decode into dst (cap bytes). Decoding reads
+ * only the image and the superblock, which never change once unpacking has
+ * begun, and writes only dst and the result fields: any thread may run it. */
+typedef struct sqfs_block_job {
+    uint64_t pos;  /* the compressed block in the image */
+    uint32_t word; /* its size word: stored size, bit 24 = not compressed */
+    uint8_t *dst;
+    size_t cap;
+    bool ok;         /* the block was read (got may still fall short) */
+    size_t got;      /* bytes it gave */
+    sqfs_codec used; /* which codec decoded it; 0 when it was stored */
+} sqfs_block_job;
+
+void sqfs_decode_block(const sqfs_reader *r, sqfs_block_job *job);
+
+/* Where fragment `index` lies and its size word; false when the fragment
+ * table does not say. */
+bool sqfs_fragment_entry(sqfs_reader *r, uint32_t index, uint64_t *start, uint32_t *word);
+/* The size words of a file's `count` blocks in host order (malloc'd), and
+ * their stored sizes added up in *packed; NULL when unreadable. */
+uint32_t *sqfs_block_list(sqfs_reader *r, const sqfs_inode *in, uint64_t count,
+                          uint64_t *packed);
+
+/* How a file's bytes are split: `count` whole blocks, then a `tail` in a
+ * fragment. */
+void sqfs_file_shape(const sqfs_reader *r, const sqfs_inode *in, uint64_t *count, size_t *tail);
+
 /* Assembles a regular file: blocks, sparse holes and the fragment tail.
  * *data is malloc'd (NULL for empty files or when skipped; *skipped says
  * which). */
@@ -194,6 +236,63 @@ iotssf_status sqfs_read_file(sqfs_reader *r, const sqfs_inode *inode, const char
 /* Walks the tree from the root inode and emits every entry. */
 iotssf_status sqfs_walk(sqfs_reader *r, iotssf_error *err);
 void sqfs_walk_free(sqfs_reader *r);
+
+/* Hands one entry to the sink now, unless the entry limit is reached. */
+iotssf_status sqfs_emit_now(sqfs_reader *r, const iotssf_fw_entry *e, iotssf_error *err);
+/* Emits a regular file's first sight (data: its bytes, NULL when empty)
+ * and remembers it, so later hard links point at `path`. */
+iotssf_status sqfs_emit_file(sqfs_reader *r, const sqfs_inode *in, uint64_t ref,
+                             const char *path, const uint8_t *data, iotssf_error *err);
+/* Reads and emits a regular file's first sight, the whole of it on the
+ * calling thread. */
+iotssf_status sqfs_file_now(sqfs_reader *r, const sqfs_inode *in, uint64_t ref, const char *path,
+                            iotssf_error *err);
+
+/* The queue (squashfs_queue.c). While it is on, the walk hands it what it
+ * finds, in order; files are decoded ahead on worker threads and everything
+ * reaches the sink, on the calling thread, exactly as without it. */
+/* Turns the queue on when more than one thread may decode (see
+ * sqfs_thread_count); false leaves the reader sequential. */
+bool sqfs_queue_start(sqfs_reader *r);
+iotssf_status sqfs_queue_entry(sqfs_reader *r, const iotssf_fw_entry *e, iotssf_error *err);
+/* Queues a regular file's first sight; its bytes may be decoded ahead. */
+iotssf_status sqfs_queue_file(sqfs_reader *r, const sqfs_inode *in, uint64_t ref,
+                              const char *path, iotssf_error *err);
+/* Queues a warning; false when out of memory (the warning is dropped). */
+bool sqfs_queue_warning(sqfs_reader *r, const char *message);
+/* Entries queued that may still reach the sink. */
+size_t sqfs_queue_pending(const sqfs_reader *r);
+/* Whether a file with this inode reference waits in the queue. */
+bool sqfs_queue_holds_file(const sqfs_reader *r, uint64_t ref);
+/* Hands everything queued to the sink. */
+iotssf_status sqfs_queue_settle(sqfs_reader *r, iotssf_error *err);
+/* Stops the workers and drops whatever is still queued. */
+void sqfs_queue_free(sqfs_reader *r);
+
+/* The worker pool (squashfs_pool.c). A job set is a batch's blocks; sets
+ * are decoded in the order they are submitted. */
+typedef struct sqfs_job_set {
+    sqfs_block_job *jobs;
+    size_t count;
+    size_t next, done;          /* claimed, finished: under the pool's lock */
+    struct sqfs_job_set *later; /* the pool's list of sets with unclaimed jobs */
+} sqfs_job_set;
+
+typedef struct sqfs_pool sqfs_pool;
+
+/* Threads that may decode at once, the calling thread included: online
+ * CPUs, at most 8, or IOTSSF_THREADS (1 to 64) when set. */
+unsigned sqfs_thread_count(void);
+/* Starts `workers` threads; NULL when none could be started (the calling
+ * thread then decodes everything in sqfs_pool_wait). */
+sqfs_pool *sqfs_pool_start(const sqfs_reader *r, unsigned workers);
+void sqfs_pool_submit(sqfs_pool *p, sqfs_job_set *set);
+/* Returns once every job of the set is done; the calling thread decodes
+ * the set's unclaimed jobs meanwhile. p may be NULL. */
+void sqfs_pool_wait(sqfs_pool *p, const sqfs_reader *r, sqfs_job_set *set);
+/* Drops the set's unclaimed jobs and waits for those being decoded. */
+void sqfs_pool_withdraw(sqfs_pool *p, sqfs_job_set *set);
+void sqfs_pool_stop(sqfs_pool *p);
 
 /* Maps inode types 1..14 to kinds; false for an unknown type. */
 bool sqfs_kind_of(unsigned type, iotssf_fw_kind *kind);

@@ -9,6 +9,12 @@
  * is a hard link (squashfs shares one inode between them) and is emitted as
  * IOTSSF_FW_HARDLINK to the first path, so its data is unpacked once.
  * Depth and entry count are capped.
+ *
+ * With the queue on (squashfs_queue.c), what the walk finds is queued in
+ * order rather than emitted; whenever a decision of the walk would depend on
+ * what the sink has been given so far (a hard link to a queued file, the
+ * entry limit coming near), the queue is settled first, so every decision is
+ * the one the sequential walk makes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -130,9 +136,7 @@ static void path_pop(sqfs_reader *r, size_t len)
         r->path[len] = '\0';
 }
 
-static iotssf_status emit(sqfs_reader *r, iotssf_fw_kind kind, const sqfs_inode *in,
-                          uint64_t size, const uint8_t *data, const char *target,
-                          iotssf_error *err)
+iotssf_status sqfs_emit_now(sqfs_reader *r, const iotssf_fw_entry *e, iotssf_error *err)
 {
     if (r->entries >= r->sink->limits->max_entries) {
         if (!r->stop)
@@ -141,9 +145,31 @@ static iotssf_status emit(sqfs_reader *r, iotssf_fw_kind kind, const sqfs_inode 
         r->stop = true;
         return IOTSSF_OK;
     }
-    iotssf_fw_entry e = {r->path, kind, in->mode & 07777, in->uid, in->gid, size, data, target};
     r->entries++;
-    return r->sink->entry(r->sink, &e, err);
+    return r->sink->entry(r->sink, e, err);
+}
+
+/* Could the entries queued so far, with one more, reach the entry limit?
+ * Until then each queued entry is certain to be emitted when its turn
+ * comes; from then on the walk settles the queue and decides exactly. */
+static bool near_limit(const sqfs_reader *r)
+{
+    return r->entries + sqfs_queue_pending(r) >= r->sink->limits->max_entries;
+}
+
+static iotssf_status emit(sqfs_reader *r, iotssf_fw_kind kind, const sqfs_inode *in,
+                          uint64_t size, const uint8_t *data, const char *target,
+                          iotssf_error *err)
+{
+    iotssf_fw_entry e = {r->path, kind, in->mode & 07777, in->uid, in->gid, size, data, target};
+    if (r->queue) {
+        if (!near_limit(r))
+            return sqfs_queue_entry(r, &e, err);
+        iotssf_status st = sqfs_queue_settle(r, err);
+        if (st)
+            return st;
+    }
+    return sqfs_emit_now(r, &e, err);
 }
 
 static iotssf_status nomem(iotssf_error *err)
@@ -183,24 +209,48 @@ static iotssf_status visit_dir(sqfs_reader *r, const sqfs_inode *in, uint64_t re
     return st;
 }
 
+iotssf_status sqfs_emit_file(sqfs_reader *r, const sqfs_inode *in, uint64_t ref,
+                             const char *path, const uint8_t *data, iotssf_error *err)
+{
+    iotssf_fw_entry e = {path, IOTSSF_FW_FILE, in->mode & 07777, in->uid, in->gid, in->size,
+                         data, NULL};
+    iotssf_status st = sqfs_emit_now(r, &e, err);
+    if (!st && !refset_add(&r->files_seen, ref, path))
+        return nomem(err);
+    return st;
+}
+
+iotssf_status sqfs_file_now(sqfs_reader *r, const sqfs_inode *in, uint64_t ref, const char *path,
+                            iotssf_error *err)
+{
+    uint8_t *data;
+    bool skipped;
+    iotssf_status st = sqfs_read_file(r, in, path, &data, &skipped, err);
+    if (st || skipped)
+        return st;
+    st = sqfs_emit_file(r, in, ref, path, data, err);
+    free(data);
+    return st;
+}
+
 static iotssf_status visit_file(sqfs_reader *r, const sqfs_inode *in, uint64_t ref,
                                 iotssf_error *err)
 {
+    iotssf_status st;
+    /* Whether a second sight is a hard link depends on whether the first
+     * was emitted (a skipped file is not remembered). */
+    if (r->queue && sqfs_queue_holds_file(r, ref) && (st = sqfs_queue_settle(r, err)))
+        return st;
     const char *first = refset_find(r->files_seen, ref);
     if (first)
         return emit(r, IOTSSF_FW_HARDLINK, in, 0, NULL, first, err);
+    if (r->queue && near_limit(r) && (st = sqfs_queue_settle(r, err)))
+        return st;
     if (r->entries >= r->sink->limits->max_entries)
         return emit(r, IOTSSF_FW_FILE, in, 0, NULL, NULL, err); /* only stops the walk */
-    uint8_t *data;
-    bool skipped;
-    iotssf_status st = sqfs_read_file(r, in, where(r), &data, &skipped, err);
-    if (st || skipped)
-        return st;
-    st = emit(r, IOTSSF_FW_FILE, in, in->size, data, NULL, err);
-    free(data);
-    if (!st && !refset_add(&r->files_seen, ref, r->path))
-        return nomem(err);
-    return st;
+    if (r->queue)
+        return sqfs_queue_file(r, in, ref, r->path, err);
+    return sqfs_file_now(r, in, ref, r->path, err);
 }
 
 static iotssf_status visit_inode(sqfs_reader *r, uint64_t ref, iotssf_error *err)
@@ -259,11 +309,9 @@ static iotssf_status visit_entry(sqfs_reader *r, void *ctx, const char *name, ui
     return st;
 }
 
-iotssf_status sqfs_walk(sqfs_reader *r, iotssf_error *err)
+static iotssf_status walk_root(sqfs_reader *r, iotssf_error *err)
 {
     sqfs_inode root;
-    if (!path_push(r, ""))
-        return nomem(err);
     if (!r->layout->read_inode(r, r->sb.root_inode, &root)) {
         sqfs_warn(r, "root inode unreadable; nothing listed");
         return IOTSSF_OK;
@@ -282,8 +330,20 @@ iotssf_status sqfs_walk(sqfs_reader *r, iotssf_error *err)
     return st;
 }
 
+iotssf_status sqfs_walk(sqfs_reader *r, iotssf_error *err)
+{
+    if (!path_push(r, ""))
+        return nomem(err);
+    sqfs_queue_start(r); /* stays sequential when it cannot */
+    iotssf_status st = walk_root(r, err);
+    if (!st && r->queue)
+        st = sqfs_queue_settle(r, err);
+    return st;
+}
+
 void sqfs_walk_free(sqfs_reader *r)
 {
+    sqfs_queue_free(r);
     refset_free(r->dirs_seen);
     refset_free(r->files_seen);
     free(r->path);
