@@ -237,6 +237,48 @@ static void test_ubi_volume_with_ubifs(void **state)
     iotssf_fw_result_free(r);
 }
 
+/* A U-Boot ramdisk image holding a gzip'd initramfs cpio: three layers
+ * (uImage > gzip > cpio) before the first file. */
+static void test_uimage_initramfs_cpio(void **state)
+{
+    fixture *f = *state;
+    const char *dir = scratch_dir("inspect-uimage");
+    char tree[2048], image[2100];
+    snprintf(tree, sizeof tree, "%s/root", dir);
+    make_rootfs(f, tree, true);
+    snprintf(image, sizeof image, "%s/initramfs.uimg", dir);
+    run_or_fail("cd %s && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9 > ../initramfs.cpio.gz && "
+                "mkimage -A mips -O linux -T ramdisk -C gzip -n initramfs -d ../initramfs.cpio.gz %s "
+                ">/dev/null",
+                tree, image);
+    iotssf_fw_result *r = inspect(f, image);
+    const char *chain[] = {"uimage", "gzip", "cpio"};
+    for (size_t k = 0; k < 3; k++) {
+        bool seen = false;
+        for (size_t i = 0; i < r->region_count; i++)
+            seen |= strcmp(r->regions[i].format, chain[k]) == 0 && r->regions[i].depth == k;
+        if (!seen)
+            fail_msg("%s not found at depth %zu", chain[k], k);
+    }
+    assert_exactly_planted(r);
+    iotssf_fw_result_free(r);
+}
+
+/* A vendor update bundle: a tar.xz of the root filesystem. */
+static void test_tar_xz_bundle(void **state)
+{
+    fixture *f = *state;
+    const char *dir = scratch_dir("inspect-tar");
+    char tree[2048], image[2100];
+    snprintf(tree, sizeof tree, "%s/root", dir);
+    make_rootfs(f, tree, true);
+    snprintf(image, sizeof image, "%s/update.tar.xz", dir);
+    run_or_fail("tar -C %s -cJf %s .", tree, image);
+    iotssf_fw_result *r = inspect(f, image);
+    assert_exactly_planted(r);
+    iotssf_fw_result_free(r);
+}
+
 static void test_clean_image_has_no_high_findings(void **state)
 {
     fixture *f = *state;
@@ -272,6 +314,8 @@ int main(void)
         cmocka_unit_test(test_squashfs_at_an_offset),
         cmocka_unit_test(test_jffs2_big_endian),
         cmocka_unit_test(test_ubi_volume_with_ubifs),
+        cmocka_unit_test(test_uimage_initramfs_cpio),
+        cmocka_unit_test(test_tar_xz_bundle),
         cmocka_unit_test(test_clean_image_has_no_high_findings),
         cmocka_unit_test(test_nothing_recognised_is_a_warning),
     };
