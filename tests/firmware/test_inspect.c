@@ -177,20 +177,32 @@ static size_t high_findings(const iotssf_fw_result *r)
     return iotssf_findings_at_least(&r->findings, IOTSSF_SEV_HIGH);
 }
 
+/* A scratch folder with the fixture tree built in root/ and the path of the
+ * image a test will pack it into. */
+typedef struct built {
+    char dir[2048], tree[2100], image[2100];
+} built;
+
+static void prepare(const fixture *f, const char *name, bool vulnerable, const char *image_name,
+                    built *b)
+{
+    snprintf(b->dir, sizeof b->dir, "%s", scratch_dir(name));
+    snprintf(b->tree, sizeof b->tree, "%s/root", b->dir);
+    snprintf(b->image, sizeof b->image, "%s/%s", b->dir, image_name);
+    make_rootfs(f, b->tree, vulnerable);
+}
+
 /* Raw flash layout: a header region, then the rootfs at an erase-block
  * offset, as many routers ship it. */
 static void test_squashfs_at_an_offset(void **state)
 {
     fixture *f = *state;
-    const char *dir = scratch_dir("inspect-squashfs");
-    char tree[2048], image[2100];
-    snprintf(tree, sizeof tree, "%s/root", dir);
-    make_rootfs(f, tree, true);
-    snprintf(image, sizeof image, "%s/flash.bin", dir);
+    built b;
+    prepare(f, "inspect-squashfs", true, "flash.bin", &b);
     run_or_fail("mksquashfs %s %s/rootfs.sqfs -comp xz -quiet -noappend -all-root && "
                 "head -c 65536 /dev/zero > %s && cat %s/rootfs.sqfs >> %s",
-                tree, dir, image, dir, image);
-    iotssf_fw_result *r = inspect(f, image);
+                b.tree, b.dir, b.image, b.dir, b.image);
+    iotssf_fw_result *r = inspect(f, b.image);
     assert_int_equal(r->region_count, 1);
     assert_string_equal(r->regions[0].format, "squashfs");
     assert_int_equal(r->regions[0].offset, 65536);
@@ -202,13 +214,10 @@ static void test_squashfs_at_an_offset(void **state)
 static void test_jffs2_big_endian(void **state)
 {
     fixture *f = *state;
-    const char *dir = scratch_dir("inspect-jffs2");
-    char tree[2048], image[2100];
-    snprintf(tree, sizeof tree, "%s/root", dir);
-    make_rootfs(f, tree, true);
-    snprintf(image, sizeof image, "%s/rootfs.jffs2", dir);
-    run_or_fail("mkfs.jffs2 -b -r %s -o %s -e 0x10000 --pad=0x800000", tree, image);
-    iotssf_fw_result *r = inspect(f, image);
+    built b;
+    prepare(f, "inspect-jffs2", true, "rootfs.jffs2", &b);
+    run_or_fail("mkfs.jffs2 -b -r %s -o %s -e 0x10000 --pad=0x800000", b.tree, b.image);
+    iotssf_fw_result *r = inspect(f, b.image);
     assert_string_equal(r->regions[0].format, "jffs2");
     assert_exactly_planted(r);
     iotssf_fw_result_free(r);
@@ -217,18 +226,14 @@ static void test_jffs2_big_endian(void **state)
 static void test_ubi_volume_with_ubifs(void **state)
 {
     fixture *f = *state;
-    const char *dir = scratch_dir("inspect-ubi");
-    char tree[2048];
-    snprintf(tree, sizeof tree, "%s/root", dir);
-    make_rootfs(f, tree, true);
+    built b;
+    prepare(f, "inspect-ubi", true, "flash.ubi", &b);
     run_or_fail("cd %s && mkfs.ubifs -r root -m 2048 -e 126976 -c 200 -x lzo -o rootfs.ubifs && "
                 "printf '[rootfs]\\nmode=ubi\\nimage=rootfs.ubifs\\nvol_id=0\\nvol_type=dynamic\\n"
                 "vol_name=rootfs\\nvol_flags=autoresize\\n' > ubi.ini && "
                 "ubinize -o flash.ubi -m 2048 -p 128KiB -s 2048 ubi.ini",
-                dir);
-    char image[2100];
-    snprintf(image, sizeof image, "%s/flash.ubi", dir);
-    iotssf_fw_result *r = inspect(f, image);
+                b.dir);
+    iotssf_fw_result *r = inspect(f, b.image);
     bool saw_ubifs = false;
     for (size_t i = 0; i < r->region_count; i++)
         saw_ubifs |= strcmp(r->regions[i].format, "ubifs") == 0 && r->regions[i].depth == 1;
@@ -242,16 +247,13 @@ static void test_ubi_volume_with_ubifs(void **state)
 static void test_uimage_initramfs_cpio(void **state)
 {
     fixture *f = *state;
-    const char *dir = scratch_dir("inspect-uimage");
-    char tree[2048], image[2100];
-    snprintf(tree, sizeof tree, "%s/root", dir);
-    make_rootfs(f, tree, true);
-    snprintf(image, sizeof image, "%s/initramfs.uimg", dir);
+    built b;
+    prepare(f, "inspect-uimage", true, "initramfs.uimg", &b);
     run_or_fail("cd %s && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9 > ../initramfs.cpio.gz && "
                 "mkimage -A mips -O linux -T ramdisk -C gzip -n initramfs -d ../initramfs.cpio.gz %s "
                 ">/dev/null",
-                tree, image);
-    iotssf_fw_result *r = inspect(f, image);
+                b.tree, b.image);
+    iotssf_fw_result *r = inspect(f, b.image);
     const char *chain[] = {"uimage", "gzip", "cpio"};
     for (size_t k = 0; k < 3; k++) {
         bool seen = false;
@@ -268,13 +270,10 @@ static void test_uimage_initramfs_cpio(void **state)
 static void test_tar_xz_bundle(void **state)
 {
     fixture *f = *state;
-    const char *dir = scratch_dir("inspect-tar");
-    char tree[2048], image[2100];
-    snprintf(tree, sizeof tree, "%s/root", dir);
-    make_rootfs(f, tree, true);
-    snprintf(image, sizeof image, "%s/update.tar.xz", dir);
-    run_or_fail("tar -C %s -cJf %s .", tree, image);
-    iotssf_fw_result *r = inspect(f, image);
+    built b;
+    prepare(f, "inspect-tar", true, "update.tar.xz", &b);
+    run_or_fail("tar -C %s -cJf %s .", b.tree, b.image);
+    iotssf_fw_result *r = inspect(f, b.image);
     assert_exactly_planted(r);
     iotssf_fw_result_free(r);
 }
@@ -282,13 +281,10 @@ static void test_tar_xz_bundle(void **state)
 static void test_clean_image_has_no_high_findings(void **state)
 {
     fixture *f = *state;
-    const char *dir = scratch_dir("inspect-clean");
-    char tree[2048], image[2100];
-    snprintf(tree, sizeof tree, "%s/root", dir);
-    make_rootfs(f, tree, false);
-    snprintf(image, sizeof image, "%s/clean.sqfs", dir);
-    run_or_fail("mksquashfs %s %s -comp gzip -quiet -noappend -all-root", tree, image);
-    iotssf_fw_result *r = inspect(f, image);
+    built b;
+    prepare(f, "inspect-clean", false, "clean.sqfs", &b);
+    run_or_fail("mksquashfs %s %s -comp gzip -quiet -noappend -all-root", b.tree, b.image);
+    iotssf_fw_result *r = inspect(f, b.image);
     if (high_findings(r))
         print_findings(r);
     assert_int_equal(high_findings(r), 0);
