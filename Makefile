@@ -19,7 +19,7 @@ CHECK_PACKAGES := clang lld libclang-rt-14-dev libxml2-utils squashfs-tools mtd-
                   iproute2 util-linux dropbear-bin vsftpd mosquitto snmpd lighttpd openssl \
                   libcoap3-bin miniupnpd-nftables nmap bc
 
-.PHONY: all deps deps-check build demo check test asan fuzz bench clean
+.PHONY: all deps deps-check deps-demo build demo check test asan fuzz bench clean
 
 all: build
 
@@ -29,13 +29,17 @@ deps:
 deps-check:
 	@./tools/install-deps.sh $(BUILD_PACKAGES) $(CHECK_PACKAGES)
 
+# The demo builds the example camera's firmware image from real binaries.
+deps-demo:
+	@./tools/install-deps.sh $(BUILD_PACKAGES) squashfs-tools u-boot-tools
+
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTSSF_WERROR=ON -DIOTSSF_TESTS=ON -DIOTSSF_SANITIZE=OFF -DIOTSSF_FUZZ=OFF >/dev/null
 	cmake --build $(BUILD) -j$(JOBS)
 
 # The main job on the bundled examples: categorize every use mode, derive the
 # requirements, draw the risk map. Outputs land in build/demo/.
-demo: build
+demo: deps-demo build
 	@mkdir -p $(BUILD)/demo
 	$(BUILD)/iotssf catalog check
 	$(BUILD)/iotssf categorize examples/netcam.yaml
@@ -44,7 +48,10 @@ demo: build
 	$(BUILD)/iotssf categorize examples/*.yaml --format json -o $(BUILD)/demo/categorize.json
 	$(BUILD)/iotssf map examples/*.yaml -o $(BUILD)/demo/map.svg
 	$(BUILD)/iotssf map examples/*.yaml
-	@echo "demo outputs: $(BUILD)/demo/{requirements.md,categorize.json,map.svg}"
+	examples/build-netcam-firmware.sh $(BUILD)/demo/netcam-fw.bin
+	$(BUILD)/iotssf firmware $(BUILD)/demo/netcam-fw.bin
+	$(BUILD)/iotssf firmware $(BUILD)/demo/netcam-fw.bin --format sarif -o $(BUILD)/demo/netcam-fw.sarif
+	@echo "demo outputs: $(BUILD)/demo/{requirements.md,categorize.json,map.svg,netcam-fw.bin,netcam-fw.sarif}"
 
 # Everything: warnings as errors, the unit tests and CLI cases, the same
 # suite again under AddressSanitizer + UndefinedBehaviorSanitizer, and the
