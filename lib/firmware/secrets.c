@@ -277,8 +277,11 @@ static bool is_reference(const char *v, size_t n)
     for (size_t i = 0; i + 1 < n; i++)
         if (v[i] == '$' && (isalpha((unsigned char)v[i + 1]) || v[i + 1] == '_'))
             return !looks_like_crypt(v, n);
+    /* v is a slice of the file, not a C string: never read past n. */
+    if (n == 0)
+        return false;
     return (v[0] == '$' && !looks_like_crypt(v, n)) || v[0] == '/' || v[0] == '~' ||
-           strncmp(v, "./", 2) == 0 || (v[0] == '@' && v[n - 1] == '@');
+           (n >= 2 && v[0] == '.' && v[1] == '/') || (v[0] == '@' && v[n - 1] == '@');
 }
 
 static bool is_placeholder(const char *v, size_t n, bool quoted, const char *key, size_t klen)
