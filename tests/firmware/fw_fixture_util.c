@@ -143,3 +143,49 @@ void check_standard_content(const recording *r)
         assert_memory_equal(e->data, standard_files[i].text, e->size);
     }
 }
+
+/* The tree that build_devtable_tree makes, as every reader must see it: a
+ * hard link, symlinks, devices and a fifo from a mkfs device table, setuid
+ * and sticky bits, and a sparse file. */
+const expected_entry devtable_tree[] = {
+    {"bin", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"bin/busybox", IOTSSF_FW_FILE, 0755, 0, 0, "bin/busybox", NULL},
+    {"bin/ls", IOTSSF_FW_HARDLINK, 0755, 0, 0, NULL, "bin/busybox"},
+    {"bin/sh", IOTSSF_FW_SYMLINK, 0777, 0, 0, NULL, "busybox"},
+    {"dev", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"dev/console", IOTSSF_FW_CHARDEV, 0620, 0, 5, NULL, NULL},
+    {"dev/mtdblock0", IOTSSF_FW_BLOCKDEV, 0640, 0, 6, NULL, NULL},
+    {"dev/ttyS0", IOTSSF_FW_CHARDEV, 0660, 1000, 1000, NULL, NULL},
+    {"etc", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"etc/empty", IOTSSF_FW_FILE, 0644, 0, 0, "etc/empty", NULL},
+    {"etc/init.d", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"etc/init.d/rcS", IOTSSF_FW_FILE, 04755, 0, 0, "etc/init.d/rcS", NULL},
+    {"etc/passwd", IOTSSF_FW_FILE, 0600, 0, 0, "etc/passwd", NULL},
+    {"tmp", IOTSSF_FW_DIR, 01777, 0, 0, NULL, NULL},
+    {"tmp/fifo", IOTSSF_FW_FIFO, 0644, 0, 0, NULL, NULL},
+    {"usr", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"usr/lib", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"usr/lib/link", IOTSSF_FW_SYMLINK, 0777, 0, 0, NULL, "../../bin/busybox"},
+    {"var", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
+    {"var/sparse", IOTSSF_FW_FILE, 0644, 0, 0, "var/sparse", NULL},
+};
+const size_t devtable_tree_size = sizeof devtable_tree / sizeof devtable_tree[0];
+
+void build_devtable_tree(const char *name, char *work_dir, size_t work_size, char *root_dir,
+                         size_t root_size)
+{
+    snprintf(work_dir, work_size, "%s", scratch_dir(name));
+    snprintf(root_dir, root_size, "%s/root", work_dir);
+    run_or_fail("cd '%s' && umask 022 && mkdir -p root/bin root/etc/init.d root/var root/usr/lib "
+                "root/dev root/tmp && chmod 1777 root/tmp && cp '%s/bin/busybox' root/bin/ && "
+                "chmod 755 root/bin/busybox && ln root/bin/busybox root/bin/ls && "
+                "ln -s busybox root/bin/sh && ln -s ../../bin/busybox root/usr/lib/link && "
+                "printf 'root:x:0:0:root:/root:/bin/sh\\n' > root/etc/passwd && "
+                "chmod 600 root/etc/passwd && printf '#!/bin/sh\\necho up\\n' > root/etc/init.d/rcS && "
+                "chmod 4755 root/etc/init.d/rcS && : > root/etc/empty && "
+                "truncate -s 100000 root/var/sparse && printf end >> root/var/sparse && "
+                "printf '%%s\\n' '/dev/console c 620 0 5 5 1 - - -' "
+                "'/dev/ttyS0 c 660 1000 1000 4 64 - - -' '/dev/mtdblock0 b 640 0 6 31 0 - - -' "
+                "'/tmp/fifo p 644 0 0 - - - - -' > devtable",
+                work_dir, fixture_debian_dir("busybox-static"));
+}

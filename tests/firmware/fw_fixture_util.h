@@ -49,6 +49,15 @@ void check_bytes_of(const recorded_entry *e, const char *root, const char *relat
 /* The entry at x->path is as x says: kind, mode, owner, link target (and a
  * symlink's size is its target's length), and the bytes of x->source. */
 void check_tree_entry(const recording *r, const expected_entry *x, const char *root);
+
+/* A small root tree of Debian's busybox with a hard link, symlinks, a setuid
+ * script, a sparse file, and (through `devtable` beside it, in mkfs.jffs2 /
+ * mkfs.ubifs device-table syntax) devices and a fifo: built under
+ * scratch_dir(name)/root; devtable_tree is what readers must report. */
+extern const expected_entry devtable_tree[];
+extern const size_t devtable_tree_size;
+void build_devtable_tree(const char *name, char *work_dir, size_t work_size, char *root_dir,
+                         size_t root_size);
 /* A clean unpack of exactly the `count` entries of tree, as check_tree_entry. */
 void check_recorded_tree(const recording *r, const expected_entry *tree, size_t count,
                          const char *root);

@@ -22,30 +22,6 @@
 extern const fw_format fw_format_jffs2_le;
 extern const fw_format fw_format_jffs2_be;
 
-/* The tree the fixture script below builds, as every reader must see it. */
-static const expected_entry tree[] = {
-    {"bin", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"bin/busybox", IOTSSF_FW_FILE, 0755, 0, 0, "bin/busybox", NULL},
-    {"bin/ls", IOTSSF_FW_HARDLINK, 0755, 0, 0, NULL, "bin/busybox"},
-    {"bin/sh", IOTSSF_FW_SYMLINK, 0777, 0, 0, NULL, "busybox"},
-    {"dev", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"dev/console", IOTSSF_FW_CHARDEV, 0620, 0, 5, NULL, NULL},
-    {"dev/mtdblock0", IOTSSF_FW_BLOCKDEV, 0640, 0, 6, NULL, NULL},
-    {"dev/ttyS0", IOTSSF_FW_CHARDEV, 0660, 1000, 1000, NULL, NULL},
-    {"etc", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"etc/empty", IOTSSF_FW_FILE, 0644, 0, 0, "etc/empty", NULL},
-    {"etc/init.d", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"etc/init.d/rcS", IOTSSF_FW_FILE, 04755, 0, 0, "etc/init.d/rcS", NULL},
-    {"etc/passwd", IOTSSF_FW_FILE, 0600, 0, 0, "etc/passwd", NULL},
-    {"tmp", IOTSSF_FW_DIR, 01777, 0, 0, NULL, NULL},
-    {"tmp/fifo", IOTSSF_FW_FIFO, 0644, 0, 0, NULL, NULL},
-    {"usr", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"usr/lib", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"usr/lib/link", IOTSSF_FW_SYMLINK, 0777, 0, 0, NULL, "../../bin/busybox"},
-    {"var", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"var/sparse", IOTSSF_FW_FILE, 0644, 0, 0, "var/sparse", NULL},
-};
-enum { TREE_SIZE = sizeof tree / sizeof tree[0] };
 
 static char root_dir[4200];
 static char work_dir[4096];
@@ -53,21 +29,7 @@ static char work_dir[4096];
 static int build_tree(void **state)
 {
     (void)state;
-    snprintf(work_dir, sizeof work_dir, "%s", scratch_dir("jffs2"));
-    snprintf(root_dir, sizeof root_dir, "%s/root", work_dir);
-    const char *bb = fixture_debian_dir("busybox-static");
-    run_or_fail("cd '%s' && umask 022 && mkdir -p root/bin root/etc/init.d root/var root/usr/lib "
-                "root/dev root/tmp && chmod 1777 root/tmp && cp '%s/bin/busybox' root/bin/ && "
-                "chmod 755 root/bin/busybox && ln root/bin/busybox root/bin/ls && "
-                "ln -s busybox root/bin/sh && ln -s ../../bin/busybox root/usr/lib/link && "
-                "printf 'root:x:0:0:root:/root:/bin/sh\\n' > root/etc/passwd && "
-                "chmod 600 root/etc/passwd && printf '#!/bin/sh\\necho up\\n' > root/etc/init.d/rcS && "
-                "chmod 4755 root/etc/init.d/rcS && : > root/etc/empty && "
-                "truncate -s 100000 root/var/sparse && printf end >> root/var/sparse && "
-                "printf '%%s\\n' '/dev/console c 620 0 5 5 1 - - -' "
-                "'/dev/ttyS0 c 660 1000 1000 4 64 - - -' '/dev/mtdblock0 b 640 0 6 31 0 - - -' "
-                "'/tmp/fifo p 644 0 0 - - - - -' > devtable",
-                work_dir, bb);
+    build_devtable_tree("jffs2", work_dir, sizeof work_dir, root_dir, sizeof root_dir);
     return 0;
 }
 
@@ -87,7 +49,7 @@ static void check_image(const fw_format *format, const char *name, const char *o
     assert_true(length > size - 65536 && length <= size);
     recording r;
     record_unpack(format, img, size, NULL, &r);
-    check_recorded_tree(&r, tree, TREE_SIZE, root_dir);
+    check_recorded_tree(&r, devtable_tree, devtable_tree_size, root_dir);
     assert_non_null(r.description);
     assert_non_null(strstr(r.description, compression));
     recording_free(&r);
@@ -134,7 +96,7 @@ static void test_extent_inside_larger_buffer(void **state)
     assert_int_equal(length, size);
     recording r;
     record_unpack(&fw_format_jffs2_le, buf, total, NULL, &r);
-    check_recorded_tree(&r, tree, TREE_SIZE, root_dir);
+    check_recorded_tree(&r, devtable_tree, devtable_tree_size, root_dir);
     recording_free(&r);
     free(buf);
     free(img);
@@ -368,7 +330,7 @@ static void test_versions_unlink_rename_and_loops(void **state)
     }
     assert_true(loop_warned);
     assert_true(orphan_warned);
-    assert_int_equal(r.entry_count, TREE_SIZE - 1 + 1);
+    assert_int_equal(r.entry_count, devtable_tree_size - 1 + 1);
     assert_non_null(recorded_find(&r, "bin/busybox"));
     recording_free(&r);
     free(img.data);
@@ -434,7 +396,7 @@ static void test_truncated_and_flipped(void **state)
         recording r;
         record_unpack(&fw_format_jffs2_le, part, cut, NULL, &r);
         assert_int_equal(r.status, IOTSSF_OK);
-        assert_true(r.entry_count < TREE_SIZE || r.warning_count > 0);
+        assert_true(r.entry_count < devtable_tree_size || r.warning_count > 0);
         assert_true(r.warning_count > 0);
         recording_free(&r);
         free(part);

@@ -24,29 +24,6 @@
 extern const fw_format fw_format_ubi;
 extern const fw_format fw_format_ubifs;
 
-static const expected_entry tree[] = {
-    {"bin", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"bin/busybox", IOTSSF_FW_FILE, 0755, 0, 0, "bin/busybox", NULL},
-    {"bin/ls", IOTSSF_FW_HARDLINK, 0755, 0, 0, NULL, "bin/busybox"},
-    {"bin/sh", IOTSSF_FW_SYMLINK, 0777, 0, 0, NULL, "busybox"},
-    {"dev", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"dev/console", IOTSSF_FW_CHARDEV, 0620, 0, 5, NULL, NULL},
-    {"dev/mtdblock0", IOTSSF_FW_BLOCKDEV, 0640, 0, 6, NULL, NULL},
-    {"dev/ttyS0", IOTSSF_FW_CHARDEV, 0660, 1000, 1000, NULL, NULL},
-    {"etc", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"etc/empty", IOTSSF_FW_FILE, 0644, 0, 0, "etc/empty", NULL},
-    {"etc/init.d", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"etc/init.d/rcS", IOTSSF_FW_FILE, 04755, 0, 0, "etc/init.d/rcS", NULL},
-    {"etc/passwd", IOTSSF_FW_FILE, 0600, 0, 0, "etc/passwd", NULL},
-    {"tmp", IOTSSF_FW_DIR, 01777, 0, 0, NULL, NULL},
-    {"tmp/fifo", IOTSSF_FW_FIFO, 0644, 0, 0, NULL, NULL},
-    {"usr", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"usr/lib", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"usr/lib/link", IOTSSF_FW_SYMLINK, 0777, 0, 0, NULL, "../../bin/busybox"},
-    {"var", IOTSSF_FW_DIR, 0755, 0, 0, NULL, NULL},
-    {"var/sparse", IOTSSF_FW_FILE, 0644, 0, 0, "var/sparse", NULL},
-};
-enum { TREE_SIZE = sizeof tree / sizeof tree[0] };
 
 static char work_dir[4096];
 static char root_dir[4200];
@@ -54,20 +31,7 @@ static char root_dir[4200];
 static int build_tree(void **state)
 {
     (void)state;
-    snprintf(work_dir, sizeof work_dir, "%s", scratch_dir("ubi"));
-    snprintf(root_dir, sizeof root_dir, "%s/root", work_dir);
-    run_or_fail("cd '%s' && umask 022 && mkdir -p root/bin root/etc/init.d root/var root/usr/lib "
-                "root/dev root/tmp && chmod 1777 root/tmp && cp '%s/bin/busybox' root/bin/ && "
-                "chmod 755 root/bin/busybox && ln root/bin/busybox root/bin/ls && "
-                "ln -s busybox root/bin/sh && ln -s ../../bin/busybox root/usr/lib/link && "
-                "printf 'root:x:0:0:root:/root:/bin/sh\\n' > root/etc/passwd && "
-                "chmod 600 root/etc/passwd && printf '#!/bin/sh\\necho up\\n' > root/etc/init.d/rcS "
-                "&& chmod 4755 root/etc/init.d/rcS && : > root/etc/empty && "
-                "truncate -s 100000 root/var/sparse && printf end >> root/var/sparse && "
-                "printf '%%s\\n' '/dev/console c 620 0 5 5 1 - - -' "
-                "'/dev/ttyS0 c 660 1000 1000 4 64 - - -' '/dev/mtdblock0 b 640 0 6 31 0 - - -' "
-                "'/tmp/fifo p 644 0 0 - - - - -' > devtable",
-                work_dir, fixture_debian_dir("busybox-static"));
+    build_devtable_tree("ubi", work_dir, sizeof work_dir, root_dir, sizeof root_dir);
     return 0;
 }
 
@@ -126,7 +90,7 @@ static void check_compression(const char *compr)
     assert_true(fw_format_ubifs.probe(rootfs->data, rootfs->size, &length));
     assert_int_equal(length, rootfs->size);
     record_unpack(&fw_format_ubifs, rootfs->data, rootfs->size, NULL, &t);
-    check_recorded_tree(&t, tree, TREE_SIZE, root_dir);
+    check_recorded_tree(&t, devtable_tree, devtable_tree_size, root_dir);
     assert_non_null(strstr(t.description, compr));
     recording_free(&t);
     recording_free(&r);
@@ -358,7 +322,7 @@ static void test_journal_replay(void **state)
     assert_int_equal(e->mode, 0640);
     assert_int_equal(e->size, 5);
     assert_memory_equal(e->data, "hello", 5);
-    assert_int_equal(r.entry_count, TREE_SIZE);
+    assert_int_equal(r.entry_count, devtable_tree_size);
     assert_non_null(recorded_find(&r, "bin/busybox"));
     recording_free(&r);
     free(fs);
