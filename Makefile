@@ -12,12 +12,13 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # What the build, the tests and the fuzzers need (Debian package names).
 BUILD_PACKAGES := cmake make gcc pkg-config libyaml-dev libjansson-dev libcmocka-dev \
                   libsquashfs-dev libarchive-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev \
-                  liblzo2-dev libbz2-dev libssl-dev libcrypt-dev libssh-dev
+                  liblzo2-dev libbz2-dev libssl-dev libcrypt-dev libssh-dev libsqlite3-dev
 # Real tools that build the test firmware images, and the fuzzers' compiler.
 CHECK_PACKAGES := clang lld libclang-rt-14-dev libxml2-utils squashfs-tools mtd-utils u-boot-tools \
                   cpio tar xz-utils zstd lz4 lzop bzip2 gzip genromfs whois \
                   iproute2 util-linux dropbear-bin vsftpd mosquitto snmpd lighttpd openssl \
-                  libcoap3-bin miniupnpd-nftables nmap bc
+                  libcoap3-bin miniupnpd-nftables nmap bc \
+                  python3 python3-jsonschema chromium yara sqlite3 nodejs
 
 .PHONY: all deps deps-check deps-demo build demo check test asan fuzz bench clean
 

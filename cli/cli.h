@@ -60,5 +60,11 @@ int cmd_map(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_firmware(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_vulns(int argc, char **argv);
+int cmd_questionnaire(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 
 #endif

@@ -73,6 +73,18 @@ int main(int argc, char **argv)
         return cmd_firmware(argc - 1, argv + 1);
     if (strcmp(cmd, "probe") == 0)
         return cmd_probe(argc - 1, argv + 1);
+    if (strcmp(cmd, "vulns") == 0)
+        return cmd_vulns(argc - 1, argv + 1);
+    if (strcmp(cmd, "questionnaire") == 0)
+        return cmd_questionnaire(argc - 1, argv + 1);
+    if (strcmp(cmd, "assess") == 0)
+        return cmd_assess(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "cert") == 0)
+        return cmd_cert(argc - 1, argv + 1);
+    if (strcmp(cmd, "history") == 0)
+        return cmd_history(argc - 1, argv + 1);
     fprintf(stderr, "iotssf: unknown command '%s'\n\n%s", cmd, usage);
     return EXIT_USAGE;
 }

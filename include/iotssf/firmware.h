@@ -16,8 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iotssf/components.h"
 #include "iotssf/error.h"
 #include "iotssf/findings.h"
+#include "iotssf/vulns.h"
 
 /* Caps that keep a hostile image from exhausting the machine. */
 typedef struct iotssf_fw_limits {
@@ -99,6 +101,8 @@ typedef struct iotssf_fw_result {
     iotssf_fw_arch_count arches[16];
     size_t arch_count;
     iotssf_findings findings;
+    iotssf_components components; /* what software the image carries (sorted by id) */
+    iotssf_vulns vulns;           /* known vulnerabilities of those components */
 } iotssf_fw_result;
 
 typedef void (*iotssf_fw_progress)(void *ctx, uint64_t done, uint64_t total);
@@ -108,6 +112,7 @@ typedef struct iotssf_fw_options {
     const char *extract_dir;        /* NULL: no extraction */
     const char *data_dir;           /* for analyses' data (credential lists ...) */
     const iotssf_rule_set *rules;   /* required */
+    const iotssf_vulndb *vulndb;    /* optional: match components to known vulnerabilities */
     iotssf_fw_progress progress;    /* optional: bytes of the image scanned so far */
     void *progress_ctx;
 } iotssf_fw_options;
