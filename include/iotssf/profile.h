@@ -86,9 +86,9 @@ typedef struct iotssf_use_mode {
     iotssf_pos pos;
 } iotssf_use_mode;
 
-typedef struct iotssf_component {
+typedef struct iotssf_declared_component {
     const char *name, *version, *kind, *supplier;
-} iotssf_component;
+} iotssf_declared_component;
 
 typedef struct iotssf_service {
     const char *name;
@@ -116,7 +116,7 @@ typedef struct iotssf_profile {
     iotssf_pos pos;
     const char *id, *kind, *vendor, *model, *hardware_version, *firmware_version;
     const char *firmware_image, *description;
-    iotssf_component *components;
+    iotssf_declared_component *components; /* as the profile declares them */
     size_t component_count;
     iotssf_service *services;
     size_t service_count;

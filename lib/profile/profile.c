@@ -139,7 +139,7 @@ static iotssf_status load_components(loader *l, const doc_node *root, iotssf_pro
         return iotssf_fail(l->ctx.err, IOTSSF_E_NOMEM, l->ctx.file, 0, 0, "out of memory");
     for (size_t i = 0; i < list->count; i++) {
         const doc_node *c = list->items[i];
-        iotssf_component *out = &p->components[i];
+        iotssf_declared_component *out = &p->components[i];
         TRY(doc_expect(&l->ctx, c, DOC_MAPPING, "component"));
         TRY(doc_check_keys(&l->ctx, c, keys, "component"));
         TRY(required_string(l, c, "name", "component.name", &out->name));
