@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "iotssf/error.h"
 
@@ -73,5 +74,50 @@ typedef struct iotssf_components {
 
 void iotssf_components_init(iotssf_components *c);
 void iotssf_components_free(iotssf_components *c);
+
+/* ---- identification ---- */
+
+/* The loaded signatures (data/components/<id>.yaml, docs/components.md). */
+typedef struct iotssf_component_sigs iotssf_component_sigs;
+
+/* Loads every <id>.yaml of `dir`; an error names the file, line and column. */
+iotssf_status iotssf_component_sigs_load_dir(const char *dir, iotssf_component_sigs **out,
+                                             iotssf_error *err);
+/* Loads signature documents from memory (one or more YAML documents); `name`
+ * is used in errors. For tests and fuzzing. */
+iotssf_status iotssf_component_sigs_load_memory(const char *name, const void *data, size_t size,
+                                                iotssf_component_sigs **out, iotssf_error *err);
+void iotssf_component_sigs_free(iotssf_component_sigs *s);
+size_t iotssf_component_sigs_count(const iotssf_component_sigs *s);
+/* The id of signature i, or NULL past the end. */
+const char *iotssf_component_sigs_id(const iotssf_component_sigs *s, size_t i);
+
+/* One identification run: files, package databases and uImage header names
+ * are fed in any order; `finish` aggregates, reconciles packages with
+ * binaries, and appends the components to `out`. Contents passed in are only
+ * read during the call. */
+typedef struct iotssf_component_scan iotssf_component_scan;
+
+iotssf_component_scan *iotssf_component_scan_new(const iotssf_component_sigs *sigs,
+                                                 iotssf_error *err);
+/* A file of a filesystem `origin` at `path` (relative). Package databases
+ * (opkg status and control files, dpkg status) are recognised by path. */
+iotssf_status iotssf_component_scan_file(iotssf_component_scan *s, const char *origin,
+                                         const char *path, const uint8_t *data, size_t size,
+                                         iotssf_error *err);
+/* The name field of a legacy uImage header found at `origin`. */
+iotssf_status iotssf_component_scan_uimage_name(iotssf_component_scan *s, const char *origin,
+                                                const char *name, iotssf_error *err);
+iotssf_status iotssf_component_scan_finish(iotssf_component_scan *s, iotssf_components *out,
+                                           iotssf_error *err);
+void iotssf_component_scan_free(iotssf_component_scan *s);
+
+/* ---- output ---- */
+
+typedef struct json_t json_t;
+/* A JSON array, one object per component (docs/components.md). */
+iotssf_status iotssf_components_to_json(const iotssf_components *c, json_t **out);
+/* A human-readable table with the evidence under each component. */
+void iotssf_components_write_text(FILE *f, const iotssf_components *c);
 
 #endif

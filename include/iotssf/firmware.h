@@ -103,6 +103,7 @@ typedef struct iotssf_fw_result {
     iotssf_findings findings;
     iotssf_components components; /* what software the image carries (sorted by id) */
     iotssf_vulns vulns;           /* known vulnerabilities of those components */
+    bool vulns_checked;           /* a vulnerability database was consulted */
 } iotssf_fw_result;
 
 typedef void (*iotssf_fw_progress)(void *ctx, uint64_t done, uint64_t total);

@@ -4,7 +4,7 @@
 #include "analysis.h"
 
 extern const fw_analysis fw_analysis_elf_hardening, fw_analysis_accounts, fw_analysis_secrets,
-    fw_analysis_keys, fw_analysis_boot;
+    fw_analysis_keys, fw_analysis_boot, fw_analysis_components;
 
 const fw_analysis *const fw_analyses[] = {
     &fw_analysis_accounts,
@@ -12,6 +12,7 @@ const fw_analysis *const fw_analyses[] = {
     &fw_analysis_keys,
     &fw_analysis_boot,
     &fw_analysis_elf_hardening,
+    &fw_analysis_components,
     NULL,
 };
 

@@ -1,6 +1,7 @@
 /*
  * The interface every firmware analysis implements (one file per analysis
- * in this folder: accounts.c, keys.c, secrets.c, boot.c, elf_hardening.c).
+ * in this folder: accounts.c, keys.c, secrets.c, boot.c, elf_hardening.c,
+ * components_analysis.c).
  * The core streams every entry of every unpacked filesystem through each
  * analysis once, in the order readers emit them; file contents are only valid
  * during the call, so an analysis that needs two files together (passwd and
@@ -30,6 +31,10 @@ typedef struct fw_analysis {
     iotssf_status (*entry)(void *state, fw_analysis_ctx *ctx, const iotssf_fw_entry *e,
                            iotssf_error *err);
     iotssf_status (*finish)(void *state, fw_analysis_ctx *ctx, iotssf_error *err);
+    /* Optional, after `finish`: an analysis whose output is not findings
+     * (the components one) writes it into the result here, and may read the
+     * layout found (regions). NULL for most analyses. */
+    iotssf_status (*conclude)(void *state, iotssf_fw_result *result, iotssf_error *err);
     void (*destroy)(void *state);
 } fw_analysis;
 

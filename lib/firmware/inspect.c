@@ -248,6 +248,8 @@ static iotssf_status finish_analyses(inspect *in, iotssf_status st, iotssf_error
             continue;
         if (!st)
             st = fw_analyses[i]->finish(in->analysis_state[i], &in->actx, err);
+        if (!st && fw_analyses[i]->conclude)
+            st = fw_analyses[i]->conclude(in->analysis_state[i], in->res, err);
         fw_analyses[i]->destroy(in->analysis_state[i]);
     }
     return st;
@@ -288,6 +290,8 @@ iotssf_status iotssf_firmware_inspect(const char *path, const iotssf_fw_options 
         in.res->image = strdup(path);
         in.res->image_size = size;
         iotssf_findings_init(&in.res->findings);
+        iotssf_components_init(&in.res->components);
+        iotssf_vulns_init(&in.res->vulns);
         sha256_hex(data, size, in.res->sha256);
     }
     if (!st && opts->extract_dir)
@@ -300,6 +304,11 @@ iotssf_status iotssf_firmware_inspect(const char *path, const iotssf_fw_options 
     if (as_file)
         st = inspect_as_file(&in, path, data, size, err);
     st = finish_analyses(&in, st, err);
+    if (!st && opts->vulndb) {
+        st = iotssf_vulns_match_components(opts->vulndb, &in.res->components, opts->rules,
+                                           "FW-VULN", &in.res->vulns, &in.res->findings, err);
+        in.res->vulns_checked = true;
+    }
     fw_extract_close(in.extractor);
     munmap((void *)data, size);
     if (!st && as_file)

@@ -89,6 +89,8 @@ void iotssf_fw_result_free(iotssf_fw_result *r)
     free(r->regions);
     free(r->warnings);
     iotssf_findings_free(&r->findings);
+    iotssf_components_free(&r->components);
+    iotssf_vulns_free(&r->vulns);
     free(r->image);
     free(r);
 }
