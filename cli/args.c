@@ -1,6 +1,7 @@
 /*
  * Option parsing shared by the subcommands, with the same spelling and
- * meaning everywhere (--format, --policy, --data, -o, --scheme, --quiet).
+ * meaning everywhere (--format, --policy, --data, -o, --scheme, --quiet;
+ * firmware's --sbom and --vulns-db).
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -36,6 +37,7 @@ int cli_parse(int argc, char **argv, const char *command, const char *allowed,
         {"data", required_argument, NULL, 'd'},   {"output", required_argument, NULL, 'o'},
         {"scheme", required_argument, NULL, 's'}, {"quiet", no_argument, NULL, 'q'},
         {"extract", required_argument, NULL, 'x'}, {"fail-on", required_argument, NULL, 'F'},
+        {"sbom", required_argument, NULL, 'B'},    {"vulns-db", required_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     memset(opts, 0, sizeof *opts);
     optind = 1;
@@ -87,6 +89,14 @@ int cli_parse(int argc, char **argv, const char *command, const char *allowed,
             opts->fail_on = optarg;
             break;
         }
+        case 'B':
+            if (strcmp(optarg, "cyclonedx") != 0)
+                return cli_usage_error(command, "unknown SBOM format '%s' (cyclonedx)", optarg);
+            opts->sbom = optarg;
+            break;
+        case 'V':
+            opts->vulns_db = optarg;
+            break;
         }
     }
     if (!opts->data_dir)

@@ -22,6 +22,8 @@ typedef struct cli_options {
     const char *scheme;
     const char *extract_dir;
     const char *fail_on; /* a severity name, or NULL */
+    const char *sbom;     /* --sbom: "cyclonedx", or NULL for the findings report */
+    const char *vulns_db; /* --vulns-db: an imported vulnerability database */
     bool quiet;
     char **args; /* positional arguments */
     int arg_count;

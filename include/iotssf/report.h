@@ -104,6 +104,14 @@ struct iotssf_fw_result;
 iotssf_status iotssf_firmware_report(FILE *out, iotssf_format format,
                                      const struct iotssf_fw_result *r, iotssf_error *err);
 
+/* The image's software bill of materials as CycloneDX 1.5 JSON: the image as
+ * the subject, its components with identification evidence and file hashes,
+ * and the known vulnerabilities affecting them. Deterministic: the serial
+ * number is derived from the image hash and the iotssf version, and the
+ * timestamp follows SOURCE_DATE_EPOCH when it is set. */
+iotssf_status iotssf_sbom_cyclonedx(FILE *out, const struct iotssf_fw_result *r,
+                                    iotssf_error *err);
+
 /* Writes a JSON string literal (with quotes), escaping as JSON requires. */
 void iotssf_json_string(FILE *out, const char *s);
 /* Writes text with &, <, >, " escaped for XML/HTML. */
