@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "iotssf/catalog.h"
 #include "iotssf/error.h"
@@ -75,14 +76,25 @@ typedef struct iotssf_conformity {
     bool complete;      /* no item that counts lacks evidence */
     const char *rule;   /* one sentence: how this scheme decides */
     size_t pass, fail, not_applicable, no_evidence, justified;
+    /* Items that count but that no requirement of this use mode cites: their
+     * verdict is not-applicable, yet the tier simply does not ask for them,
+     * so a report should say "conformant on what the tier covers". */
+    size_t uncited;
     iotssf_item_verdict *items; /* in the baseline's order */
     size_t item_count;
 } iotssf_conformity;
 
+/* The IEC 62443-4-2 security level a tier maps to: the policy tier's
+ * `equivalents` entry for "iec62443-4-2" ("SL-C 2" -> 2); 1 when the tier
+ * names none (or `tier` is NULL). Callers pass it as `level` below, since the
+ * judge sees verdicts, not tiers. */
+int iotssf_iec62443_level_of_tier(const iotssf_tier *tier);
+
 /* Judges one scheme from one use mode's verdicts. `level` is the IEC
- * 62443-4-2 security level (1-4; 0 = the mode's tier's level), ignored
- * elsewhere. Rules: EN 303 645: every applicable M / M C(n) passes, every
- * R / R C(n) passes or has a justification, and 4-1 holds when every unmet
+ * 62443-4-2 security level (1-4: the mode's tier's level, from
+ * iotssf_iec62443_level_of_tier; 0 is read as 1), ignored elsewhere.
+ * Rules: EN 303 645: every applicable M / M C(n) passes, every R / R C(n)
+ * passes or has a justification, and 4-1 holds when every unmet
  * recommendation is justified; JC-STAR ★1, NIST IR 8259A, CSDE C2, SIOTP:
  * every item passes; IEC 62443-4-2: every CR and RE up to `level` passes. */
 iotssf_status iotssf_conformity_judge(const iotssf_baseline *b, int level,
@@ -97,10 +109,16 @@ typedef struct iotssf_grading iotssf_grading;
 /* Loads a grading rule file (default: <data_dir>/grading/default.yaml). */
 iotssf_status iotssf_grading_load(const char *path, const iotssf_catalog *catalog,
                                   iotssf_grading **out, iotssf_error *err);
+/* The same from memory; `name` is used in errors (fuzzing, tests). */
+iotssf_status iotssf_grading_parse(const char *name, const void *data, size_t size,
+                                   const iotssf_catalog *catalog, iotssf_grading **out,
+                                   iotssf_error *err);
 void iotssf_grading_free(iotssf_grading *g);
 
 /* A measure that would move the device toward the next grade. */
 typedef struct iotssf_gap {
+    /* NULL when the gap is not one requirement (a scheme that was not
+     * judged); `why` then says what is missing. */
     const iotssf_requirement_verdict *verdict;
     double impact;    /* how much meeting it changes (the ordering key) */
     double cost;      /* relative cost from the grading data; 0 when unknown */
@@ -112,7 +130,7 @@ typedef struct iotssf_grade_result {
     const char *next;       /* the next grade up, or NULL at the top */
     iotssf_gap *gaps;       /* what stands between this and `next`, biggest first */
     size_t gap_count;
-    const char *rule_file;
+    const char *rule_file;  /* grade, next and rule_file live as long as the grading */
 } iotssf_grade_result;
 
 /* Grades one use mode. `likelihood` is the profile's stated likelihood for
@@ -123,5 +141,145 @@ iotssf_status iotssf_grade_mode(const iotssf_grading *g, const char *tier,
                                 const iotssf_conformity *schemes, size_t scheme_count,
                                 iotssf_grade_result *out, iotssf_error *err);
 void iotssf_grade_result_free(iotssf_grade_result *r);
+
+/* ---- questionnaire, answers, evidence, assessment (lib/assess/) ----
+ *
+ * The questionnaire lists, for the requirements that apply in any of the
+ * device's use modes, those no machine can check (verification by declaration
+ * or document). The same file, filled in, is the answers file; it records the
+ * SHA-256 of the profile it was made for, so answers never outlive a changed
+ * profile. Format in docs/assessment.md. */
+
+struct iotssf_fw_result;
+struct iotssf_probe_result;
+typedef struct json_t json_t;
+
+typedef struct iotssf_question {
+    char *id;                              /* "Q-<requirement id>" */
+    const iotssf_requirement *requirement;
+    iotssf_need need;                      /* the strongest need over the use modes */
+    bool needs_document;                   /* verification includes a document */
+    char *modes;                           /* "home: required; hospital-ward: recommended" */
+} iotssf_question;
+
+typedef struct iotssf_questionnaire {
+    const char *device_id;
+    const char *profile_file;
+    char profile_sha256[65];
+    char catalog_sha256[65];
+    iotssf_question *questions; /* in catalog order */
+    size_t count;
+} iotssf_questionnaire;
+
+/* SHA-256 of the catalog and baseline files of `data_dir` (each file's path
+ * relative to data_dir, a NUL byte, then its bytes; files in name order). */
+iotssf_status iotssf_catalog_digest(const char *data_dir, char out[65], iotssf_error *err);
+
+/* The questions for `profile` (every use mode placed with `policy`). The
+ * profile must come from a file (its SHA-256 is recorded). */
+iotssf_status iotssf_questionnaire_build(const iotssf_catalog *c, const char *data_dir,
+                                         const iotssf_policy *policy,
+                                         const iotssf_profile *profile,
+                                         iotssf_questionnaire **out, iotssf_error *err);
+/* The YAML questionnaire ("iotssf.questionnaire/1"). */
+iotssf_status iotssf_questionnaire_write(FILE *out, const iotssf_questionnaire *q,
+                                         iotssf_error *err);
+const iotssf_question *iotssf_questionnaire_find(const iotssf_questionnaire *q,
+                                                 const char *question_id);
+void iotssf_questionnaire_free(iotssf_questionnaire *q);
+
+typedef enum iotssf_answer_value {
+    IOTSSF_ANSWER_NONE, /* left empty: no answer */
+    IOTSSF_ANSWER_YES,
+    IOTSSF_ANSWER_NO,
+    IOTSSF_ANSWER_NOT_APPLICABLE,
+} iotssf_answer_value;
+
+/* "yes", "no", "not-applicable"; NULL for NONE. */
+const char *iotssf_answer_name(iotssf_answer_value v);
+
+typedef struct iotssf_answer {
+    const char *question;      /* "Q-SSF-VULN-01" */
+    const char *requirement;   /* "SSF-VULN-01" */
+    iotssf_answer_value value;
+    const char *document;      /* NULL when none */
+    const char *justification;
+    const char *note;
+    iotssf_pos pos;            /* of the question's entry */
+} iotssf_answer;
+
+typedef struct iotssf_answers {
+    const char *file;
+    char sha256[65];           /* of the answers file */
+    const char *device_id;
+    const char *profile_sha256; /* as recorded in the file */
+    iotssf_answer *items;      /* answered or not, in file order */
+    size_t count;
+    void *memory;
+} iotssf_answers;
+
+/* Reads a filled-in questionnaire. With `q`, every question must be one of
+ * q's, the device and the profile SHA-256 must be q's (else IOTSSF_E_INPUT:
+ * "the profile changed since the questionnaire"). Without `q` only the form
+ * is checked. Errors carry file:line:column. */
+iotssf_status iotssf_answers_load(const char *path, const iotssf_questionnaire *q,
+                                  iotssf_answers **out, iotssf_error *err);
+iotssf_status iotssf_answers_parse(const char *name, const void *data, size_t size,
+                                   const iotssf_questionnaire *q, iotssf_answers **out,
+                                   iotssf_error *err);
+/* The answer for a requirement id, or NULL (also when left empty). */
+const iotssf_answer *iotssf_answers_for(const iotssf_answers *a, const char *requirement_id);
+void iotssf_answers_free(iotssf_answers *a);
+
+/* Machine evidence: the findings of a firmware inspection and of a probe,
+ * taken from results in memory or from their JSON reports ("iotssf.firmware/1",
+ * "iotssf.probe/1"). Findings read from a report are rebuilt through the
+ * current rule set, so rule titles, severities and requirements are today's. */
+typedef struct iotssf_evidence iotssf_evidence;
+
+iotssf_evidence *iotssf_evidence_new(const iotssf_rule_set *rules, iotssf_error *err);
+void iotssf_evidence_free(iotssf_evidence *e);
+iotssf_status iotssf_evidence_use_firmware(iotssf_evidence *e, const struct iotssf_fw_result *r,
+                                           iotssf_error *err);
+iotssf_status iotssf_evidence_load_firmware(iotssf_evidence *e, const char *report_path,
+                                            iotssf_error *err);
+iotssf_status iotssf_evidence_use_probe(iotssf_evidence *e, const struct iotssf_probe_result *r,
+                                        iotssf_error *err);
+iotssf_status iotssf_evidence_load_probe(iotssf_evidence *e, const char *report_path,
+                                         iotssf_error *err);
+/* The inspected image's SHA-256, or NULL without firmware evidence. */
+const char *iotssf_evidence_firmware_sha256(const iotssf_evidence *e);
+
+/* Reads a profile file that must describe exactly one device (a fleet file
+ * is refused: one assessment is about one device). */
+iotssf_status iotssf_assess_read_profile(const char *path, iotssf_profile **out,
+                                         iotssf_error *err);
+
+typedef struct iotssf_assess_options {
+    const char *data_dir;
+    const iotssf_catalog *catalog;
+    const iotssf_policy *policy;
+    const char *policy_file;
+    const iotssf_rule_set *rules;
+    const iotssf_grading *grading;
+    const iotssf_profile *profile;         /* one device */
+    const iotssf_evidence *evidence;       /* may be NULL */
+    const iotssf_answers *answers;         /* may be NULL; checked against the profile */
+    const char *const *schemes;            /* NULL: en303645 and jcstar1 */
+    size_t scheme_count;
+    int level;                             /* IEC 62443-4-2 level; 0: from the tier */
+    const char *assessed_at;               /* RFC 3339; NULL: now */
+} iotssf_assess_options;
+
+/* The assessment document ("iotssf.assessment/1", docs/assessment-format.md).
+ * Fails with IOTSSF_E_INPUT when the evidence or answers belong to another
+ * device or another version of the profile. */
+iotssf_status iotssf_assess(const iotssf_assess_options *o, json_t **out, iotssf_error *err);
+
+/* Writes <dir>/assessment.json whole or not at all (dir made if missing). */
+iotssf_status iotssf_assess_write(const json_t *doc, const char *dir, iotssf_error *err);
+
+/* A few lines per use mode: place, counts, grade, the biggest gaps. */
+void iotssf_assess_summary(FILE *out, const json_t *doc);
 
 #endif
