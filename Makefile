@@ -38,21 +38,37 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTSSF_WERROR=ON -DIOTSSF_TESTS=ON -DIOTSSF_SANITIZE=OFF -DIOTSSF_FUZZ=OFF >/dev/null
 	cmake --build $(BUILD) -j$(JOBS)
 
-# The main job on the bundled examples: categorize every use mode, derive the
-# requirements, draw the risk map. Outputs land in build/demo/.
+# The main job: a full assessment of the bundled example camera. Categorize
+# the example devices and draw the risk map; build the camera's firmware from
+# real Debian mipsel binaries and inspect it (components, known
+# vulnerabilities, SBOM); assess the camera's profile against that firmware
+# and the maker's answers; render the reports; issue and verify a signed
+# certificate; record it in the history. Outputs land in build/demo/.
+DEMO := $(BUILD)/demo
 demo: deps-demo build
-	@mkdir -p $(BUILD)/demo
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BUILD)/iotssf catalog check
 	$(BUILD)/iotssf categorize examples/netcam.yaml
-	$(BUILD)/iotssf requirements examples/netcam.yaml --scheme jcstar1
-	$(BUILD)/iotssf requirements examples/*.yaml --format md -o $(BUILD)/demo/requirements.md
-	$(BUILD)/iotssf categorize examples/*.yaml --format json -o $(BUILD)/demo/categorize.json
-	$(BUILD)/iotssf map examples/*.yaml -o $(BUILD)/demo/map.svg
-	$(BUILD)/iotssf map examples/*.yaml
-	examples/build-netcam-firmware.sh $(BUILD)/demo/netcam-fw.bin
-	$(BUILD)/iotssf firmware $(BUILD)/demo/netcam-fw.bin
-	$(BUILD)/iotssf firmware $(BUILD)/demo/netcam-fw.bin --format sarif -o $(BUILD)/demo/netcam-fw.sarif
-	@echo "demo outputs: $(BUILD)/demo/{requirements.md,categorize.json,map.svg,netcam-fw.bin,netcam-fw.sarif}"
+	$(BUILD)/iotssf requirements examples/*.yaml --format md -o $(DEMO)/requirements.md
+	$(BUILD)/iotssf map examples/*.yaml -o $(DEMO)/map.svg
+	examples/build-netcam-firmware.sh $(DEMO)/netcam-fw.bin
+	$(BUILD)/iotssf firmware $(DEMO)/netcam-fw.bin
+	$(BUILD)/iotssf firmware $(DEMO)/netcam-fw.bin --sbom cyclonedx -o $(DEMO)/sbom.cdx.json
+	$(BUILD)/iotssf assess examples/netcam.yaml --firmware $(DEMO)/netcam-fw.bin \
+	    --answers examples/answers/netcam.yaml --scheme en303645,jcstar1,iec62443-4-2 \
+	    --db $(DEMO)/history.sqlite -o $(DEMO)
+	$(BUILD)/iotssf report $(DEMO)/assessment.json --format html -o $(DEMO)/report.html
+	$(BUILD)/iotssf report $(DEMO)/assessment.json --format md -o $(DEMO)/report.md
+	$(BUILD)/iotssf report $(DEMO)/assessment.json --format sarif -o $(DEMO)/assessment.sarif
+	$(BUILD)/iotssf report $(DEMO)/assessment.json --format oscal -o $(DEMO)/assessment-results.oscal.json
+	$(BUILD)/iotssf cert keygen -o $(DEMO)/lab.key --pub $(DEMO)/lab.pub
+	$(BUILD)/iotssf cert issue $(DEMO)/assessment.json --key $(DEMO)/lab.key \
+	    --issuer "Example Inspection Lab" -o $(DEMO)/cert.json
+	$(BUILD)/iotssf cert verify $(DEMO)/cert.json --pubkey $(DEMO)/lab.pub --firmware $(DEMO)/netcam-fw.bin
+	$(BUILD)/iotssf history record $(DEMO)/assessment.json --cert $(DEMO)/cert.json --db $(DEMO)/history.sqlite
+	$(BUILD)/iotssf history NC-200 --db $(DEMO)/history.sqlite
+	@echo "demo outputs in $(DEMO): report.html (open it), report.md, assessment.json, assessment.sarif,"
+	@echo "  assessment-results.oscal.json, sbom.cdx.json, cert.json, history.sqlite, map.svg, requirements.md"
 
 # Everything: warnings as errors, the unit tests and CLI cases, the same
 # suite again under AddressSanitizer + UndefinedBehaviorSanitizer, and every

@@ -27,6 +27,9 @@
 #define IOTSSF_SCHEMA_ASSESSMENT "iotssf.assessment/1"
 #define IOTSSF_SCHEMA_QUESTIONNAIRE "iotssf.questionnaire/1"
 
+/* Assessment documents larger than this are refused before parsing. */
+#define IOTSSF_ASSESSMENT_MAX_BYTES (64u << 20)
+
 typedef enum iotssf_verdict {
     IOTSSF_VERDICT_PASS,
     IOTSSF_VERDICT_FAIL,

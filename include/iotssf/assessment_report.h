@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 
+#include "iotssf/assess.h"
 #include "iotssf/error.h"
 
 typedef enum iotssf_assessment_format {
@@ -29,8 +30,6 @@ typedef enum iotssf_assessment_format {
 int iotssf_assessment_format_parse(const char *name, iotssf_assessment_format *out);
 const char *iotssf_assessment_format_name(iotssf_assessment_format f);
 
-/* Documents larger than this are refused before parsing. */
-#define IOTSSF_ASSESSMENT_MAX_BYTES (64u * 1024u * 1024u)
 
 typedef struct iotssf_assessment iotssf_assessment;
 

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "iotssf/assess.h"
 #include "iotssf/error.h"
 
 #define IOTSSF_SCHEMA_CERTIFICATE "iotssf.certificate/1"
@@ -26,7 +27,6 @@
 /* Files larger than these are refused before they are parsed. */
 #define IOTSSF_CERT_MAX_BYTES (1u << 20)
 #define IOTSSF_CERT_MAX_KEY_BYTES (64u << 10)
-#define IOTSSF_ASSESSMENT_MAX_BYTES (64u << 20)
 
 /* ---- keys (lib/cert/key.c) ---- */
 

@@ -5,14 +5,20 @@
 #ifndef IOTSSF_IOTSSF_H
 #define IOTSSF_IOTSSF_H
 
+#include "iotssf/assess.h"
+#include "iotssf/assessment_report.h"
 #include "iotssf/catalog.h"
 #include "iotssf/categorize.h"
+#include "iotssf/cert.h"
+#include "iotssf/components.h"
 #include "iotssf/error.h"
 #include "iotssf/findings.h"
 #include "iotssf/firmware.h"
+#include "iotssf/history.h"
 #include "iotssf/probe.h"
 #include "iotssf/profile.h"
 #include "iotssf/report.h"
+#include "iotssf/vulns.h"
 #include "iotssf/firmware.h"
 
 const char *iotssf_version(void);
