@@ -18,7 +18,8 @@ CHECK_PACKAGES := clang lld libclang-rt-14-dev libxml2-utils squashfs-tools mtd-
                   cpio tar xz-utils zstd lz4 lzop bzip2 gzip genromfs whois \
                   iproute2 util-linux dropbear-bin vsftpd mosquitto snmpd lighttpd openssl \
                   libcoap3-bin miniupnpd-nftables nmap bc \
-                  python3 python3-jsonschema chromium yara sqlite3 nodejs jq
+                  python3 python3-jsonschema chromium yara sqlite3 nodejs jq \
+                  nftables rtsp-server-perl
 
 .PHONY: all deps deps-check deps-demo build demo check test asan fuzz bench clean
 

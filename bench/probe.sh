@@ -117,7 +117,7 @@ echo "sweep iotssf / nmap -sT -p-: $r_sweep (floor <= 1: $v_sweep)"
     echo
     echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
     echo "- build: $("$cli" version 2>/dev/null || echo "$cli") at $cli; $(nmap --version | head -n 1)"
-    echo "- device: tests/probe/netns_device.sh weak (busybox telnetd x2, dropbear, vsftpd, mosquitto, snmpd, lighttpd, coap-server, miniupnpd) in a network namespace, target 127.0.0.1"
+    echo "- device: tests/probe/netns_device.sh weak (busybox telnetd x2, dropbear, vsftpd, mosquitto, snmpd, lighttpd, coap-server, miniupnpd, rtsp-server-perl) in a network namespace, target 127.0.0.1"
     echo "- credentials: data/creds/*.txt, $pairs distinct pairs (nmap: brute.credfile of the same pairs)"
     echo
     echo "| run | wall s | note |"

@@ -155,7 +155,11 @@ static iotssf_status run_probe(const assess_args *a, loaded *l, iotssf_error *er
     iotssf_probe_targets targets;
     iotssf_probe_targets_init(&targets);
     iotssf_probe_result *result = NULL;
-    iotssf_status st = iotssf_probe_targets_add(&targets, a->probe, &opts, err);
+    iotssf_vulndb *vulndb = NULL;
+    iotssf_status st = iotssf_vulndb_open(a->o.data_dir, NULL, &vulndb, err);
+    opts.vulndb = vulndb;
+    if (!st)
+        st = iotssf_probe_targets_add(&targets, a->probe, &opts, err);
     if (!st) {
         struct sigaction sa = {.sa_handler = on_interrupt, .sa_flags = SA_RESETHAND};
         sigemptyset(&sa.sa_mask);
@@ -169,6 +173,7 @@ static iotssf_status run_probe(const assess_args *a, loaded *l, iotssf_error *er
         st = iotssf_evidence_use_probe(l->evidence, result, err);
     iotssf_probe_result_free(result);
     iotssf_probe_targets_free(&targets);
+    iotssf_vulndb_close(vulndb);
     return st;
 }
 

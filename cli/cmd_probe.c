@@ -121,6 +121,7 @@ static int run(const cli_options *o, probe_args *a)
     iotssf_error_clear(&err);
     iotssf_catalog *catalog = NULL;
     iotssf_rule_set *rules = NULL;
+    iotssf_vulndb *vulndb = NULL;
     iotssf_probe_result *result = NULL;
     iotssf_probe_targets targets;
     iotssf_probe_targets_init(&targets);
@@ -128,8 +129,11 @@ static int run(const cli_options *o, probe_args *a)
     iotssf_status st = iotssf_catalog_load(o->data_dir, &catalog, &err);
     if (!st)
         st = iotssf_rules_load(o->data_dir, catalog, &rules, &err);
+    if (!st && !a->o.scan_only)
+        st = iotssf_vulndb_open(o->data_dir, NULL, &vulndb, &err);
     a->o.data_dir = o->data_dir;
     a->o.rules = rules;
+    a->o.vulndb = vulndb;
     a->o.stop = &interrupted;
     for (int i = 0; !st && i < o->arg_count; i++)
         st = iotssf_probe_targets_add(&targets, o->args[i], &a->o, &err);
@@ -170,6 +174,7 @@ static int run(const cli_options *o, probe_args *a)
         rc = cli_report_error(&err);
     iotssf_probe_result_free(result);
     iotssf_probe_targets_free(&targets);
+    iotssf_vulndb_close(vulndb);
     iotssf_rules_free(rules);
     iotssf_catalog_free(catalog);
     return rc;

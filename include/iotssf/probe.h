@@ -6,8 +6,9 @@
  * http, rtsp, mqtt, snmp, upnp/ssdp, coap, modbus, bacnet, tls), and checks
  * what makes them insecure: telnet at all, a shell without login, Mirai's
  * ports, published default credentials (at a bounded rate, stopping per
- * account on success), anonymous FTP and MQTT, SNMP "public", HTTP Basic
- * over cleartext, UPnP IGD control, old TLS and bad certificates. Every
+ * account on success) and whether wrong logins are throttled, anonymous FTP
+ * and MQTT, SNMP "public", HTTP Basic over cleartext, RTSP streams open at
+ * common camera paths, UPnP IGD control, old TLS and bad certificates. Every
  * result is a finding of data/rules/probe.yaml with the exchange as its
  * evidence.
  *
@@ -25,9 +26,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "iotssf/components.h"
 #include "iotssf/error.h"
 #include "iotssf/findings.h"
 #include "iotssf/report.h"
+#include "iotssf/vulns.h"
 
 #define IOTSSF_SCHEMA_PROBE "iotssf.probe/1"
 
@@ -43,6 +46,9 @@ typedef struct iotssf_probe_options {
     bool allow_range;             /* lift max_range (up to 65536 hosts) */
     bool scan_only;               /* ports only: no identification, no checks */
     bool no_logins;               /* identify and check, but try no credentials */
+    /* Optional: match the versions services announce against known
+     * vulnerabilities (PROBE-VULN-* findings, `components` and `vulns`). */
+    const struct iotssf_vulndb *vulndb;
     unsigned login_parallel;      /* connections guessing at once per service; 0: 16 */
     /* Set to non-zero (from a signal handler) to stop early; may be NULL. */
     volatile sig_atomic_t *stop;
@@ -78,6 +84,9 @@ typedef struct iotssf_probe_result {
     iotssf_probe_host *hosts;
     size_t host_count;
     iotssf_findings findings; /* sorted, worst first */
+    iotssf_components components; /* what the banners announce (with a vulndb only) */
+    iotssf_vulns vulns;           /* their known vulnerabilities */
+    bool vulns_checked;           /* a vulnerability database was consulted */
     bool interrupted;         /* the stop flag was raised */
     double seconds;
 } iotssf_probe_result;
@@ -110,6 +119,17 @@ iotssf_status iotssf_probe_run(const iotssf_probe_targets *targets,
                                const iotssf_probe_options *o, iotssf_probe_result **out,
                                iotssf_error *err);
 void iotssf_probe_result_free(iotssf_probe_result *r);
+
+/* The software the probed services announced before login (SSH
+ * identification, HTTP and SSDP Server headers, MQTT $SYS/broker/version),
+ * as components of the shared vocabulary (docs/components.md) for the
+ * vulnerability layer: evidence method "banner", origin NULL, path
+ * "host:port" ("host:port/udp" for UDP), text the banner; confidence medium
+ * (a banner is the service's own claim). Products outside the vocabulary
+ * are left out. *out is initialised here; free it with
+ * iotssf_components_free. */
+iotssf_status iotssf_probe_components(const iotssf_probe_result *r, iotssf_components *out,
+                                      iotssf_error *err);
 
 /* Text (per host: services, then findings worst first), JSON
  * ("iotssf.probe/1") or SARIF. */

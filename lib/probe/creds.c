@@ -6,6 +6,8 @@
  * password) do not serialise the run; every attempt waits for a slot of the
  * target's login rate, shared by all its services; an account is no longer
  * tried once it let us in. A login attempt is the only write the probe makes.
+ * The same run is watched for login throttling (throttle.c): every verdict
+ * and its answer time go to the watcher, judged when the run ends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 
 #include "pool.h"
 #include "probe_internal.h"
+#include "throttle.h"
 
 static iotssf_status read_list(cred_list *l, const char *path, iotssf_error *err)
 {
@@ -75,6 +78,7 @@ typedef struct guess_job {
     bool give_up;
     unsigned broken_in_a_row;
     size_t accepted;
+    throttle_watch watch;
 } guess_job;
 
 static bool user_won(const guess_job *j, const char *user)
@@ -115,9 +119,12 @@ static const cred_pair *take_pair(guess_job *j)
     return p;
 }
 
-static void record(guess_job *j, const cred_pair *p, guess_result r, const transcript *log)
+static void record(guess_job *j, const cred_pair *p, guess_result r, unsigned latency_ms,
+                   const transcript *log)
 {
     probe_target *t = j->t;
+    if (r == GUESS_SKIPPED)
+        return;
     pthread_mutex_lock(&j->lock);
     bool report = false;
     if (r == GUESS_ACCEPTED && !user_won(j, j->s->password_only ? "" : p->user)) {
@@ -128,8 +135,11 @@ static void record(guess_job *j, const cred_pair *p, guess_result r, const trans
     if (r == GUESS_GIVE_UP)
         j->give_up = true;
     j->broken_in_a_row = r == GUESS_RETRY ? j->broken_in_a_row + 1 : 0;
-    if (j->broken_in_a_row >= MAX_BROKEN_IN_A_ROW)
+    if (j->broken_in_a_row >= MAX_BROKEN_IN_A_ROW) {
         j->give_up = true; /* the service went away or stopped answering */
+        throttle_gave_up(&j->watch);
+    }
+    throttle_observe(&j->watch, r, latency_ms, log);
     pthread_mutex_unlock(&j->lock);
     if (report)
         target_finding(t, "PROBE-DEFAULT-CREDENTIAL", j->s->port, false, log,
@@ -149,6 +159,7 @@ static void session_worker(void *ctx, size_t index)
     while (!target_stopping(t) && (p = take_pair(j)) != NULL) {
         guess_result r = GUESS_RETRY;
         transcript log;
+        uint64_t asked = 0;
         for (int tries = 0; r == GUESS_RETRY && tries < MAX_SESSION_RETRIES; tries++) {
             /* A refused session is often the server's limit on unauthenticated
              * connections (dropbear: 5 per address): back off, then retry. */
@@ -157,9 +168,11 @@ static void session_worker(void *ctx, size_t index)
             if (!target_login_slot(t))
                 goto out;
             transcript_init(&log);
+            asked = probe_now_ms();
             r = j->s->attempt(t, j->s->ctx, &session, p->user, p->password, &log);
         }
-        record(j, p, r, &log);
+        uint64_t took = probe_now_ms() - asked;
+        record(j, p, r, took > 600000 ? 600000u : (unsigned)took, &log);
     }
 out:
     if (session)
@@ -176,11 +189,13 @@ size_t guess_run(probe_target *t, const guess_service *s)
     if (!j.won)
         return 0;
     pthread_mutex_init(&j.lock, NULL);
+    throttle_watch_init(&j.watch);
     target_progress(t, "trying %zu default logins on %s port %d", pairs, s->service, s->port);
     unsigned parallel = t->o->login_parallel;
     if (s->max_parallel && s->max_parallel < parallel)
         parallel = s->max_parallel;
     pool_run(pairs < parallel ? pairs : parallel, parallel, session_worker, &j);
+    throttle_judge(t, &j.watch, s->service, s->port, parallel);
     pthread_mutex_destroy(&j.lock);
     free(j.won);
     return j.accepted;

@@ -149,7 +149,7 @@ static guess_result ftp_attempt(probe_target *t, void *ctx, void **session, cons
     ftp_guess *g = ctx;
     ftp_session *s = *session;
     if (g->anonymous_ok && (strcasecmp(user, "anonymous") == 0 || strcasecmp(user, "ftp") == 0))
-        return GUESS_REJECTED;
+        return GUESS_SKIPPED;
     if (!s && !(s = ftp_open(t, g->port, log)))
         return GUESS_RETRY;
     s->c.log = log;

@@ -5,7 +5,8 @@
  * password would cross the network in base64); published default logins are
  * tried against the protected resource, Basic or Digest (http_auth.c); an
  * RTSP server that hands out a stream description without credentials is a
- * finding. Only GET, OPTIONS and DESCRIBE are sent.
+ * finding (rtsp.c, over these exchanges). Only GET, OPTIONS and DESCRIBE
+ * are sent.
  */
 #define _DEFAULT_SOURCE
 #include <ctype.h>
@@ -206,8 +207,8 @@ bool http_find_challenge(const http_response *r, const char *scheme, http_challe
     return false;
 }
 
-static void check_auth(probe_target *t, const http_target *h, const http_response *r,
-                       transcript *log)
+void http_check_auth(probe_target *t, const http_target *h, const http_response *r,
+                     transcript *log)
 {
     http_challenge ch;
     bool basic = http_find_challenge(r, "Basic", &ch);
@@ -232,22 +233,5 @@ void http_check(probe_target *t, int port, const probe_ident *id)
     if (!http_exchange(t, &h, NULL, &r, &log))
         return;
     if (r.status == 401)
-        check_auth(t, &h, &r, &log);
-}
-
-void rtsp_check(probe_target *t, int port, const probe_ident *id)
-{
-    http_target h = {.port = port, .tls = id->tls, .protocol = "RTSP", .method = "DESCRIBE",
-                     .path = "/"};
-    http_response r;
-    transcript log;
-    transcript_init(&log);
-    if (!http_exchange(t, &h, NULL, &r, &log))
-        return;
-    if (r.status == 200 && strstr(r.content_type, "sdp"))
-        target_finding(t, "PROBE-RTSP-NO-AUTH", port, false, &log,
-                       "RTSP on port %d describes its stream to anyone, without credentials",
-                       port);
-    else if (r.status == 401)
-        check_auth(t, &h, &r, &log);
+        http_check_auth(t, &h, &r, &log);
 }

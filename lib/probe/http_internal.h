@@ -25,6 +25,11 @@ bool http_exchange(probe_target *t, const http_target *h, const char *authorizat
                    http_response *r, transcript *log);
 bool http_find_challenge(const http_response *r, const char *scheme, http_challenge *out);
 
+/* A resource answered 401: Basic over cleartext is a finding; the default
+ * logins are tried against it (Basic or Digest). */
+void http_check_auth(probe_target *t, const http_target *h, const http_response *r,
+                     transcript *log);
+
 /* Tries the default logins against a resource that answered 401. */
 void http_guess(probe_target *t, const http_target *h);
 

@@ -247,6 +247,8 @@ void iotssf_probe_result_free(iotssf_probe_result *r)
     }
     free(r->hosts);
     iotssf_findings_free(&r->findings);
+    iotssf_components_free(&r->components);
+    iotssf_vulns_free(&r->vulns);
     free(r);
 }
 
@@ -270,6 +272,8 @@ static iotssf_status shared_init(probe_shared *s, const iotssf_probe_options *o,
     iotssf_status st = port_table_load(&s->ports, s->o.data_dir, s->o.rules, err);
     if (!st)
         st = port_list_parse(&s->list, s->o.ports, &s->ports, err);
+    if (!st && !s->o.scan_only)
+        st = rtsp_paths_load(&s->rtsp, s->o.data_dir, err);
     if (!st && !s->o.scan_only && !s->o.no_logins)
         st = probe_creds_load(s, err);
     return st;
@@ -318,6 +322,17 @@ iotssf_status iotssf_probe_run(const iotssf_probe_targets *targets,
     }
     res->interrupted = o->stop && *o->stop;
     res->seconds = (double)(probe_now_ms() - started) / 1000.0;
+    if (o->vulndb) {
+        st = iotssf_probe_components(res, &res->components, err);
+        if (!st)
+            st = iotssf_vulns_match_components(o->vulndb, &res->components, o->rules,
+                                               "PROBE-VULN", &res->vulns, &res->findings, err);
+        if (st) {
+            iotssf_probe_result_free(res);
+            return st;
+        }
+        res->vulns_checked = true;
+    }
     iotssf_findings_sort(&res->findings);
     *out = res;
     return IOTSSF_OK;

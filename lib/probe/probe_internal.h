@@ -81,6 +81,21 @@ iotssf_status port_list_parse(port_list *l, const char *spec, const port_table *
                               iotssf_error *err);
 void port_list_free(port_list *l);
 
+/* ---- RTSP stream paths (data/probe/rtsp-paths.txt; rtsp.c) ---- */
+
+enum { RTSP_PATHS_MAX = 64, RTSP_PATH_MAX = 200 };
+
+typedef struct rtsp_paths {
+    char items[RTSP_PATHS_MAX][RTSP_PATH_MAX];
+    size_t count;
+} rtsp_paths;
+
+/* One path per line, '/' first, printable without spaces; '#' comments and
+ * blank lines. `name` is used in errors (with the line). */
+iotssf_status rtsp_paths_parse(rtsp_paths *p, const char *name, const char *text, size_t len,
+                               iotssf_error *err);
+iotssf_status rtsp_paths_load(rtsp_paths *p, const char *data_dir, iotssf_error *err);
+
 /* ---- one target ---- */
 
 typedef struct probe_shared {
@@ -91,6 +106,7 @@ typedef struct probe_shared {
     /* The pairs in the order they are tried, duplicates removed. */
     const cred_pair **pairs;
     size_t pair_count;
+    rtsp_paths rtsp;
 } probe_shared;
 
 typedef struct probe_target {
@@ -227,6 +243,7 @@ typedef enum guess_result {
     GUESS_ACCEPTED,  /* the service let us in, judged by its answer */
     GUESS_RETRY,     /* the session broke: try the pair again on a new one */
     GUESS_GIVE_UP,   /* the service refuses further tries */
+    GUESS_SKIPPED,   /* the pair does not apply here; nothing was sent */
 } guess_result;
 
 typedef struct guess_service {

@@ -268,6 +268,11 @@ static guess_result judge_after_password(probe_target *t, telnet_session *s)
         if (p != TELNET_NOTHING || !only_whitespace(&s->text))
             break;
     }
+    if (p == TELNET_REJECTED && !s->closed)
+        /* BusyBox and most consoles ask again on the same connection right
+         * after "Login incorrect": keep it for the next pair rather than
+         * pay for a new connection (and a new login process) each time. */
+        telnet_wait(s, WANT(TELNET_USER) | WANT(TELNET_PASSWORD), false, 600, 300);
     if (p == TELNET_REJECTED || p == TELNET_USER || p == TELNET_PASSWORD)
         return GUESS_REJECTED;
     if (s->closed && s->text.len == 0)

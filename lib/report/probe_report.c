@@ -127,6 +127,11 @@ static iotssf_status probe_json(FILE *out, const iotssf_probe_result *r, iotssf_
                           findings);
     if (!o)
         return iotssf_fail(err, IOTSSF_E_INTERNAL, NULL, 0, 0, "could not build the JSON report");
+    /* What the banners announce; their vulnerabilities are findings above. */
+    json_t *components = NULL;
+    if (r->vulns_checked && iotssf_components_to_json(&r->components, &components) == IOTSSF_OK)
+        json_object_set_new(o, "components", components);
+    json_object_set_new(o, "vulns_checked", json_boolean(r->vulns_checked));
     int rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(o);
     fputc('\n', out);

@@ -28,7 +28,7 @@ static const char *severity_suffix(iotssf_severity s)
 }
 
 /* Where the component was identified: its first evidence. A probe's
- * evidence path is "host:port". */
+ * evidence path is "host:port" or "host:port/udp". */
 static void locate(const iotssf_component *c, iotssf_finding *where, char *host, size_t size)
 {
     if (c->evidence_count == 0)
@@ -45,7 +45,7 @@ static void locate(const iotssf_component *c, iotssf_finding *where, char *host,
     if (colon && colon[1]) {
         *colon = '\0';
         where->port = atoi(colon + 1);
-        where->transport = "tcp";
+        where->transport = strstr(colon + 1, "/udp") ? "udp" : "tcp";
     }
     if (host[0] == '[') { /* "[::1]:22" */
         memmove(host, host + 1, strlen(host));

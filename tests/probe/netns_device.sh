@@ -18,19 +18,27 @@
 #   on 8443 over TLS 1.0+ with an expired, self-signed 1024-bit certificate;
 #   libcoap's coap-server on 5683/udp; miniupnpd as an Internet Gateway
 #   Device (SSDP on 1900/udp, control on 5000) for the namespace's loopback,
-#   with a veth pair as its "WAN" (192.0.2.2, TEST-NET-1, inside NS only).
+#   with a veth pair as its "WAN" (192.0.2.2, TEST-NET-1, inside NS only);
+#   rtsp-server-perl on 554 serving, without authentication, a camera
+#   stream at /Streaming/Channels/101 that a source connection announces
+#   (ANNOUNCE with an H.264 SDP on 5545, held open; the path is one of
+#   data/probe/rtsp-paths.txt, and "/" answers 404).
 # hardened: the same daemons set up properly: no telnet, dropbear without
 #   passwords, vsftpd without anonymous and with strong passwords, mosquitto
 #   with a password file, snmpd with a non-default community, lighttpd on
 #   TLS only (443, modern TLS, 2048-bit certificate) with a strong password
-#   and no version in its Server header.
+#   and no version in its Server header; and a lockout of FTP guessing the
+#   way many routers do it, in the firewall: a source that opens more than
+#   8 FTP connections is refused for an hour
+#   (nftables, per source address, across connections).
 #
 # State (configs, logs, pids) lives in $IOTSSF_DEVICE_DIR or /tmp/NS.dev.
 # Needs root, iproute2, util-linux (unshare) and the Debian packages
 # busybox-static (fetched by tests/tools/debian-binary.sh), dropbear-bin,
 # vsftpd, mosquitto, snmpd, lighttpd, openssl, libcoap3-bin,
 # miniupnpd-nftables (its firewall is never set up: the test gateway only
-# answers, it forwards nothing).
+# answers, it forwards nothing), nftables (the hardened FTP lockout),
+# rtsp-server-perl.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,11 +58,12 @@ check() {
     [ "$(id -u)" = 0 ] || skip "not root (network namespaces need root)"
     local missing=()
     for tool in ip unshare mount dropbear dropbearkey vsftpd mosquitto mosquitto_passwd snmpd \
-        lighttpd openssl ss coap-server-notls miniupnpd; do
+        lighttpd openssl ss coap-server-notls miniupnpd nft rtsp-server-perl; do
         command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
     done
     [ ${#missing[@]} -eq 0 ] || skip "missing ${missing[*]} (Debian: iproute2 util-linux" \
-        "dropbear-bin vsftpd mosquitto snmpd lighttpd openssl libcoap3-bin miniupnpd-nftables)"
+        "dropbear-bin vsftpd mosquitto snmpd lighttpd openssl libcoap3-bin miniupnpd-nftables" \
+        "nftables rtsp-server-perl)"
     [ -f /usr/lib/lighttpd/mod_openssl.so ] || skip "lighttpd has no mod_openssl"
     ip netns add "iotssf-probe-check-$$" 2>/dev/null || skip "cannot create a network namespace"
     ip netns del "iotssf-probe-check-$$"
@@ -217,6 +226,21 @@ EOF
     fi
 }
 
+# The camera: announces its stream to the RTSP server and holds the
+# connection (the server drops the stream when its source goes).
+write_rtsp_source() {
+    local state=$1
+    cat >"$state/rtsp-source.sh" <<'EOF'
+sdp=$(printf 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=iotssf test camera\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=control:streamid=0\r\n')
+for _ in $(seq 1 100); do
+    exec 3<>/dev/tcp/127.0.0.1/5545 && break
+    sleep 0.1
+done
+printf 'ANNOUNCE rtsp://127.0.0.1:5545/Streaming/Channels/101 RTSP/1.0\r\nCSeq: 1\r\nContent-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s' "${#sdp}" "$sdp" >&3
+exec sleep 86400 <&3
+EOF
+}
+
 # Runs inside the namespace, in a private mount namespace.
 write_inside() {
     local state=$1 mode=$2 bb=$3
@@ -239,6 +263,9 @@ if [ "$mode" = weak ]; then
     ip link set wan0 up
     ip link set wan1 up
     start miniupnpd miniupnpd -d -f "$state/miniupnpd.conf" -P "$state/miniupnpd.pid"
+    start rtsp rtsp-server-perl --clientport 554 --serverport 5545 \
+        --client_listen_address 127.0.0.1 --source_listen_address 127.0.0.1 --loglevel 1
+    start rtsp-source bash "$state/rtsp-source.sh"
 fi
 start dropbear dropbear -F -E $dropbear_flags -p 127.0.0.1:22 -r "$state/dropbear_key"
 start vsftpd vsftpd "$state/vsftpd.conf"
@@ -248,9 +275,26 @@ start lighttpd lighttpd -D -f "$state/lighttpd.conf"
 EOF
 }
 
+# The hardened device's lockout of login guessing over FTP.
+ftp_lockout() {
+    ip netns exec "$1" nft -f - <<'EOF'
+table ip login_guard {
+    set ftp_sources {
+        type ipv4_addr
+        flags dynamic
+        timeout 10m
+    }
+    chain input {
+        type filter hook input priority filter; policy accept;
+        tcp dport 21 ct state new add @ftp_sources { ip saddr limit rate over 1/hour burst 8 packets } reject with tcp reset
+    }
+}
+EOF
+}
+
 wait_ready() {
     local ns=$1 mode=$2
-    local tcp="21 22 1883 80 8443 23 2323 5000"
+    local tcp="21 22 1883 80 8443 23 2323 5000 554 5545"
     [ "$mode" = hardened ] && tcp="21 22 1883 443"
     for _ in $(seq 1 100); do
         local listening missing=0
@@ -263,6 +307,9 @@ wait_ready() {
         if [ "$mode" = weak ]; then
             grep -q "127.0.0.1:5683 " <<<"$listening" || missing=1
             grep -q "%lo:1900 " <<<"$listening" || missing=1
+            # The camera's stream is announced once its source is connected.
+            ip netns exec "$ns" ss -Htn state established '( dport = :5545 )' 2>/dev/null |
+                grep -q . || missing=1
         fi
         [ $missing = 0 ] && return 0
         sleep 0.1
@@ -306,8 +353,12 @@ start)
     fi
     write_configs "$state" "$mode" "$bb"
     write_inside "$state" "$mode" "$bb"
+    write_rtsp_source "$state"
     ip netns add "$ns" || die "cannot create namespace $ns"
     ip netns exec "$ns" ip link set lo up
+    if [ "$mode" = hardened ]; then
+        ftp_lockout "$ns" || { stop "$ns" "$state"; die "cannot set up the FTP lockout"; }
+    fi
     ip netns exec "$ns" unshare -m --propagation private bash "$state/inside.sh" ||
         { stop "$ns" "$state"; die "starting the daemons failed"; }
     if ! wait_ready "$ns" "$mode"; then

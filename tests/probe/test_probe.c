@@ -180,6 +180,30 @@ static void assert_service(const iotssf_probe_host *h, int port, const char *tra
         assert_string_equal(s->version ? s->version : "", version);
 }
 
+/* The announced software as components, "id version port,port...". */
+static void assert_components(const iotssf_probe_result *r, const char *const *expected,
+                              size_t n)
+{
+    iotssf_components c;
+    iotssf_error err;
+    assert_int_equal(iotssf_probe_components(r, &c, &err), IOTSSF_OK);
+    for (size_t i = 0; i < c.count; i++) {
+        char line[256];
+        size_t k = (size_t)snprintf(line, sizeof line, "%s %s ", c.items[i].id,
+                                    c.items[i].version);
+        for (size_t e = 0; e < c.items[i].evidence_count && k < sizeof line; e++) {
+            assert_string_equal(c.items[i].evidence[e].method, "banner");
+            k += (size_t)snprintf(line + k, sizeof line - k, "%s%s", e ? "," : "",
+                                  c.items[i].evidence[e].path);
+        }
+        print_message("component: %s\n", line);
+        assert_true(i < n);
+        assert_string_equal(line, expected[i]);
+    }
+    assert_int_equal(c.count, n);
+    iotssf_components_free(&c);
+}
+
 #define SKIP_UNLESS_DEVICE()                                                                      \
     do {                                                                                          \
         if (skip_reason) {                                                                        \
@@ -211,7 +235,14 @@ static void test_weak_device(void **state)
         "PROBE-TLS-CERT-EXPIRED 8443/tcp",   "PROBE-TLS-CERT-SELF-SIGNED 8443/tcp",
         "PROBE-TLS-WEAK-KEY 8443/tcp",       "PROBE-COAP-NO-AUTH 5683/udp",
         "PROBE-SSDP-ANSWERS 1900/udp",       "PROBE-UPNP-IGD-CONTROL 5000/tcp",
-        "PROBE-VERSION-DISCLOSED 5000/tcp",
+        "PROBE-VERSION-DISCLOSED 5000/tcp",  "PROBE-RTSP-NO-AUTH 554/tcp",
+        /* Wrong logins answered at a constant pace: BusyBox's fixed 3 s
+         * per connection, dropbear's, vsftpd's and lighttpd's. */
+        "PROBE-LOGIN-NO-THROTTLE 23/tcp",    "PROBE-LOGIN-NO-THROTTLE 21/tcp",
+#ifdef IOTSSF_HAVE_LIBSSH
+        "PROBE-LOGIN-NO-THROTTLE 22/tcp",
+#endif
+        "PROBE-LOGIN-NO-THROTTLE 80/tcp",    "PROBE-LOGIN-NO-THROTTLE 8443/tcp",
     };
     assert_findings(r, expected, sizeof expected / sizeof *expected);
     assert_int_equal(r->host_count, 1);
@@ -232,7 +263,8 @@ static void test_weak_device(void **state)
     assert_service(h, 5683, "udp", "coap", NULL, NULL);
     assert_service(h, 1900, "udp", "ssdp", "MiniUPnPd", "2.3.1");
     assert_service(h, 5000, "tcp", "http", "MiniUPnPd", "2.3.1");
-    assert_int_equal(h->service_count, 11);
+    assert_service(h, 554, "tcp", "rtsp", NULL, NULL);
+    assert_int_equal(h->service_count, 12);
     /* Evidence: the exchange that proves each claim. */
     assert_non_null(strstr(finding_of(r, "PROBE-SHELL-WITHOUT-LOGIN", 2323)->evidence,
                            "iotssf42"));
@@ -243,6 +275,10 @@ static void test_weak_device(void **state)
     const iotssf_finding *igd = finding_of(r, "PROBE-UPNP-IGD-CONTROL", 5000);
     assert_non_null(strstr(igd->evidence, "#GetExternalIPAddress"));
     assert_non_null(strstr(igd->evidence, "HTTP 200"));
+    /* "/" answers 404; the stream is found at a path of the list. */
+    const iotssf_finding *rtsp = finding_of(r, "PROBE-RTSP-NO-AUTH", 554);
+    assert_non_null(strstr(rtsp->message, "/Streaming/Channels/101"));
+    assert_non_null(strstr(rtsp->evidence, "Content-Type: application/sdp"));
     const iotssf_finding *snmp = finding_of(r, "PROBE-SNMP-DEFAULT-COMMUNITY", 161);
     assert_non_null(strstr(snmp->evidence, "iotssf test camera firmware 1.0"));
     bool root = false, support = false;
@@ -255,8 +291,20 @@ static void test_weak_device(void **state)
         assert_non_null(strstr(f->evidence, "iotssf42"));
     }
     assert_true(root && support);
+    const iotssf_finding *pace = finding_of(r, "PROBE-LOGIN-NO-THROTTLE", 23);
+    assert_non_null(strstr(pace->evidence, "wrong logins answered in"));
+    assert_non_null(strstr(pace->message, "without a growing delay or a lockout"));
     /* Stop-on-success: root is not tried again after xc3511 let it in. */
     assert_true(h->login_attempts > 100);
+    /* What the services announced, for the vulnerability layer (vsftpd is
+     * outside the shared vocabulary). */
+    static const char *const components[] = {
+        "dropbear 2022.83 127.0.0.1:22",
+        "lighttpd 1.4.69 127.0.0.1:80,127.0.0.1:8443",
+        "miniupnpd 2.3.1 127.0.0.1:5000,127.0.0.1:1900/udp",
+        "mosquitto 2.0.11 127.0.0.1:1883",
+    };
+    assert_components(r, components, sizeof components / sizeof *components);
     iotssf_probe_result_free(r);
 }
 
@@ -326,8 +374,9 @@ static void test_full_sweep(void **state)
     double took = now_s() - started;
     const iotssf_probe_host *h = &r->hosts[0];
     assert_int_equal(h->tcp_ports_scanned, 65535);
-    /* coap-server also takes CoAP over TCP on 5683. */
-    static const int open[] = {21, 22, 23, 80, 1883, 2323, 5000, 5683, 8443};
+    /* coap-server also takes CoAP over TCP on 5683; the RTSP server takes
+     * its sources on 5545. */
+    static const int open[] = {21, 22, 23, 80, 554, 1883, 2323, 5000, 5545, 5683, 8443};
     assert_int_equal(h->service_count, sizeof open / sizeof *open);
     for (size_t i = 0; i < sizeof open / sizeof *open; i++)
         assert_int_equal(h->services[i].port, open[i]);
@@ -369,7 +418,7 @@ static void test_two_targets(void **state)
     assert_int_equal(r->hosts[0].service_count, 1);
     assert_int_equal(r->hosts[0].services[0].port, 5000);
     assert_string_equal(r->hosts[1].address, "127.0.0.1");
-    assert_int_equal(r->hosts[1].service_count, 8); /* the IoT set's open ports */
+    assert_int_equal(r->hosts[1].service_count, 9); /* the IoT set's open ports */
     for (size_t i = 0; i < r->findings.count; i++)
         assert_string_equal(r->findings.items[i].host, "127.0.0.1");
     iotssf_probe_result_free(r);
@@ -413,6 +462,18 @@ static void test_hardened_device(void **state)
     assert_true(service_at(h, 443, "tcp")->tls);
     assert_service(h, 1883, "tcp", "mqtt", NULL, NULL);
     assert_true(h->login_attempts > 100);
+    /* The firewall locks FTP guessing out; the broker and the web server
+     * answer wrong passwords at full speed. */
+    bool throttle[65536] = {false};
+    for (size_t i = 0; i < r->findings.count; i++)
+        if (strcmp(r->findings.items[i].rule->id, "PROBE-LOGIN-NO-THROTTLE") == 0)
+        {
+            throttle[r->findings.items[i].port & 0xffff] = true;
+            print_message("%s\n", r->findings.items[i].message);
+        }
+    assert_false(throttle[21]);
+    assert_true(throttle[1883]);
+    assert_true(throttle[443]);
     iotssf_probe_result_free(r);
 }
 

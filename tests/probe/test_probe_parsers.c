@@ -17,6 +17,7 @@
 
 #include "probe/probe_internal.h"
 #include "probe/protocols.h"
+#include "probe/throttle.h"
 #include "util.h"
 
 static unsigned char *fixture(const char *name, size_t *len)
@@ -493,6 +494,79 @@ static void test_transcript(void **state)
     assert_non_null(strstr(t.text, "..."));
 }
 
+/* ---- login throttling ---- */
+
+static void test_throttle_verdict(void **state)
+{
+    (void)state;
+    /* Constant pace (BusyBox's 3 s, an instant 401) is no back-off; load
+     * wobble is not one either; doubling delays and a lockout timer are. */
+    assert_false(throttle_growing(3000, 3100));
+    assert_false(throttle_growing(0, 5));
+    assert_false(throttle_growing(300, 900));
+    assert_false(throttle_growing(3000, 5500));
+    assert_true(throttle_growing(300, 2400));
+    assert_true(throttle_growing(3000, 30000));
+    assert_true(throttle_growing(0, 1000));
+
+    transcript log;
+    transcript_init(&log);
+    transcript_note(&log, "530 Login incorrect.");
+    throttle_watch w;
+    throttle_watch_init(&w);
+    for (unsigned i = 0; i < THROTTLE_AFTER; i++)
+        throttle_observe(&w, GUESS_REJECTED, 100 + i, &log);
+    assert_int_equal(w.rejected, THROTTLE_AFTER);
+    assert_int_equal(w.first[0], 100);
+    assert_int_equal(w.first[THROTTLE_AFTER - 1], 100 + THROTTLE_AFTER - 1);
+    /* Refused sessions, with one let through now and then: a lockout. */
+    for (unsigned i = 0; i < 12; i++)
+        throttle_observe(&w, i % 6 ? GUESS_RETRY : GUESS_REJECTED, 50, &log);
+    assert_int_equal(w.rejected_after, 2);
+    assert_int_equal(w.broken_after, 10);
+    assert_false(w.locked_out);
+    throttle_gave_up(&w);
+    assert_true(w.locked_out);
+    assert_non_null(strstr(w.last_rejection.text, "530 Login incorrect."));
+
+    /* A delay that rose once and stayed (lighttpd's 1 s on a timer, reached
+     * after a few fast answers) against one that keeps growing. */
+    unsigned first, previous, last;
+    throttle_watch_init(&w);
+    for (unsigned i = 0; i < 40; i++)
+        throttle_observe(&w, GUESS_REJECTED, i < 12 ? 100 : 1100, &log);
+    throttle_medians(&w, &first, &previous, &last);
+    assert_int_equal(first, 100);
+    assert_int_equal(previous, 1100);
+    assert_int_equal(last, 1100);
+    assert_true(throttle_growing(first, last));
+    assert_false(throttle_growing(previous, last));
+    throttle_watch_init(&w);
+    for (unsigned i = 0; i < 30; i++)
+        throttle_observe(&w, GUESS_REJECTED, 100u << (i / 5), &log);
+    throttle_medians(&w, &first, &previous, &last);
+    assert_int_equal(first, 200);
+    assert_int_equal(previous, 800);
+    assert_int_equal(last, 3200);
+    assert_true(throttle_growing(first, last) && throttle_growing(previous, last));
+    /* Fewer than twice the window: the next-to-last window is the first. */
+    throttle_watch_init(&w);
+    for (unsigned i = 0; i < 15; i++)
+        throttle_observe(&w, GUESS_REJECTED, i, &log);
+    throttle_medians(&w, &first, &previous, &last);
+    assert_int_equal(first, 5);
+    assert_int_equal(previous, 5);
+    assert_int_equal(last, 10);
+
+    /* Breaks before the failures count say nothing about throttling. */
+    throttle_watch_init(&w);
+    throttle_observe(&w, GUESS_RETRY, 10, &log);
+    throttle_observe(&w, GUESS_GIVE_UP, 10, &log);
+    throttle_gave_up(&w);
+    assert_false(w.locked_out);
+    assert_int_equal(w.broken_after, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -504,7 +578,7 @@ int main(void)
         cmocka_unit_test(test_snmp),               cmocka_unit_test(test_coap),
         cmocka_unit_test(test_modbus),             cmocka_unit_test(test_bacnet),
         cmocka_unit_test(test_ssdp_and_igd),       cmocka_unit_test(test_tls_certificates),
-        cmocka_unit_test(test_transcript),
+        cmocka_unit_test(test_transcript),         cmocka_unit_test(test_throttle_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

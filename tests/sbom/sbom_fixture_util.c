@@ -112,6 +112,7 @@ void sbom_fixture_fill(iotssf_fw_result *r)
     r->components.count = r->components.cap = sizeof components / sizeof *components;
     r->vulns.items = vulns;
     r->vulns.count = r->vulns.cap = sizeof vulns / sizeof *vulns;
+    r->vulns_checked = true;
 }
 
 char *sbom_write_temp(sbom_writer write, const iotssf_fw_result *r)
