@@ -2,6 +2,7 @@
  * The iotssf command: dispatches to one subcommand per file (cmd_*.c). It
  * holds no logic a library user would need; see include/iotssf/.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,6 +48,8 @@ static const char usage[] =
     "  --fail-on SEVERITY        firmware, probe: exit 1 when findings at or above it exist\n"
     "  probe: --ports LIST|all, --targets FILE, --creds FILE, --allow-range, --timeout S,\n"
     "         --rate LOGINS/S, --budget S, --parallel N, --scan-only, --no-logins\n"
+    "  assess: --firmware IMAGE | --firmware-report JSON, --probe HOST | --probe-report JSON,\n"
+    "         --answers FILE, --scheme S[,S...]|all, --level N, --grading FILE, --db FILE\n"
     "  -q, --quiet               no progress on the terminal\n"
     "\n"
     "Exit status: 0 ok, 1 findings (catalog check: uncovered items; firmware and probe:\n"
@@ -60,7 +63,10 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    for (int i = 2; i < argc; i++)
+    /* cert, history and vulns have subcommands and their own help. */
+    bool own_help = strcmp(cmd, "cert") == 0 || strcmp(cmd, "history") == 0 ||
+                    strcmp(cmd, "vulns") == 0;
+    for (int i = 2; i < argc && !own_help; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage, stdout);
             return EXIT_OK;
