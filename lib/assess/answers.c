@@ -7,11 +7,11 @@
  * question must be one that questionnaire asks.
  */
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sha256.h"
 #include "assess_internal.h"
 #include "../core/doc.h"
 
@@ -43,23 +43,13 @@ static iotssf_status optional_text(answers_loader *l, const doc_node *map, const
     return doc_string(&l->ctx, n, what, out);
 }
 
-static bool is_sha256_hex(const char *s)
-{
-    if (strlen(s) != 64)
-        return false;
-    for (int i = 0; i < 64; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return false;
-    return true;
-}
-
 static iotssf_status sha256_field(answers_loader *l, const doc_node *map, const char *what,
                                   const doc_node **node, const char **out)
 {
     iotssf_status st = doc_require(&l->ctx, map, "sha256", what, node);
     if (!st)
         st = doc_string(&l->ctx, *node, what, out);
-    if (!st && !is_sha256_hex(*out))
+    if (!st && !sha256_is_hex(*out))
         st = doc_error(&l->ctx, *node, "%s: expected 64 lowercase hex digits", what);
     return st;
 }
@@ -215,15 +205,6 @@ static iotssf_status parse_root(const char *name, const void *data, size_t size,
     return st;
 }
 
-static void sha256_memory(const void *data, size_t size, char out[65])
-{
-    unsigned char digest[32];
-    unsigned int len = 0;
-    if (!EVP_Digest(data, size, digest, &len, EVP_sha256(), NULL) || len != 32)
-        memset(digest, 0, sizeof digest);
-    assess_sha256_hex(digest, out);
-}
-
 iotssf_status iotssf_answers_parse(const char *name, const void *data, size_t size,
                                    const iotssf_questionnaire *q, iotssf_answers **out,
                                    iotssf_error *err)
@@ -251,7 +232,7 @@ iotssf_status iotssf_answers_parse(const char *name, const void *data, size_t si
         free(memory);
         return st;
     }
-    sha256_memory(data, size, a->sha256);
+    sha256_hex(data, size, a->sha256);
     a->memory = memory;
     *out = a;
     return IOTSSF_OK;

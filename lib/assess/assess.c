@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/sha256.h"
 #include "assess_internal.h"
 #include "iotssf/iotssf.h"
 
@@ -22,7 +23,7 @@ static iotssf_status check_answers(const iotssf_assess_options *o, iotssf_error 
     if (!a)
         return IOTSSF_OK;
     char sha[65];
-    iotssf_status st = assess_sha256_file(o->profile->file, sha, err);
+    iotssf_status st = sha256_file_hex(o->profile->file, sha, err);
     if (st)
         return st;
     if (strcmp(a->device_id, o->profile->id) != 0)
@@ -66,7 +67,7 @@ static iotssf_status check_firmware_identity(const iotssf_assess_options *o, iot
         else
             snprintf(path, sizeof path, "%s", named);
         iotssf_error ignored;
-        if (assess_sha256_file(path, expected, &ignored) != IOTSSF_OK)
+        if (sha256_file_hex(path, expected, &ignored) != IOTSSF_OK)
             return IOTSSF_OK; /* the named image is not here: nothing to compare */
     }
     if (strcmp(expected, seen) != 0)
@@ -214,7 +215,7 @@ static json_t *file_ref(const char *file, iotssf_error *err, iotssf_status *st)
     char sha[65];
     if (*st || !file)
         return json_null();
-    *st = assess_sha256_file(file, sha, err);
+    *st = sha256_file_hex(file, sha, err);
     return *st ? json_null() : json_pack("{s:o, s:s}", "file", assess_text(file), "sha256", sha);
 }
 

@@ -92,7 +92,5 @@ json_t *assess_answers_json(const iotssf_answers *a);
 json_t *assess_text(const char *s);
 
 /* Lowercase hex SHA-256 of a whole file. */
-iotssf_status assess_sha256_file(const char *path, char out[65], iotssf_error *err);
-void assess_sha256_hex(const unsigned char digest[32], char out[65]);
 
 #endif

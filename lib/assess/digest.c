@@ -11,17 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sha256.h"
 #include "assess_internal.h"
-
-void assess_sha256_hex(const unsigned char digest[32], char out[65])
-{
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = hex[digest[i] >> 4];
-        out[2 * i + 1] = hex[digest[i] & 15];
-    }
-    out[64] = '\0';
-}
 
 static iotssf_status hash_file_into(EVP_MD_CTX *ctx, const char *path, iotssf_error *err)
 {
@@ -35,23 +26,6 @@ static iotssf_status hash_file_into(EVP_MD_CTX *ctx, const char *path, iotssf_er
     int bad = ferror(f);
     fclose(f);
     return bad ? iotssf_fail(err, IOTSSF_E_IO, path, 0, 0, "read error") : IOTSSF_OK;
-}
-
-iotssf_status assess_sha256_file(const char *path, char out[65], iotssf_error *err)
-{
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-        EVP_MD_CTX_free(ctx);
-        return iotssf_fail(err, IOTSSF_E_INTERNAL, NULL, 0, 0, "SHA-256 is not available");
-    }
-    iotssf_status st = hash_file_into(ctx, path, err);
-    unsigned char digest[32];
-    if (!st && !EVP_DigestFinal_ex(ctx, digest, NULL))
-        st = iotssf_fail(err, IOTSSF_E_INTERNAL, NULL, 0, 0, "SHA-256 failed");
-    EVP_MD_CTX_free(ctx);
-    if (!st)
-        assess_sha256_hex(digest, out);
-    return st;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -130,6 +104,6 @@ iotssf_status iotssf_catalog_digest(const char *data_dir, char out[65], iotssf_e
         st = iotssf_fail(err, IOTSSF_E_INTERNAL, NULL, 0, 0, "SHA-256 failed");
     EVP_MD_CTX_free(ctx);
     if (!st)
-        assess_sha256_hex(digest, out);
+        sha256_digest_hex(digest, out);
     return st;
 }

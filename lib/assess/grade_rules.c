@@ -15,13 +15,6 @@
 #include "grade_internal.h"
 #include "iotssf/profile.h"
 
-#define TRY(expr)                                                                                 \
-    do {                                                                                          \
-        iotssf_status try_status_ = (expr);                                                       \
-        if (try_status_)                                                                          \
-            return try_status_;                                                                   \
-    } while (0)
-
 typedef struct loader {
     doc_ctx ctx;
     iotssf_grading *g;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sha256.h"
 #include "assess_internal.h"
 
 enum { MODES_TEXT_MAX = 4096 };
@@ -119,7 +120,7 @@ iotssf_status iotssf_questionnaire_build(const iotssf_catalog *c, const char *da
         return iotssf_fail(err, IOTSSF_E_NOMEM, NULL, 0, 0, "out of memory");
     q->device_id = profile->id;
     q->profile_file = profile->file;
-    iotssf_status st = assess_sha256_file(profile->file, q->profile_sha256, err);
+    iotssf_status st = sha256_file_hex(profile->file, q->profile_sha256, err);
     if (!st)
         st = iotssf_catalog_digest(data_dir, q->catalog_sha256, err);
     if (!st)

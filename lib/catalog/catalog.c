@@ -13,13 +13,6 @@
 #include "../core/doc.h"
 #include "catalog_internal.h"
 
-#define TRY(expr)                                                                                 \
-    do {                                                                                          \
-        iotssf_status try_status_ = (expr);                                                       \
-        if (try_status_)                                                                          \
-            return try_status_;                                                                   \
-    } while (0)
-
 static const char *const phases[] = {"design", "manufacture", "deployment", "operation",
                                      "maintenance", "disposal", NULL};
 static const char *const stakeholders[] = {"maker", "service_provider", "operator", "user",

@@ -13,13 +13,6 @@
 #include "../core/doc.h"
 #include "policy_internal.h"
 
-#define TRY(expr)                                                                                 \
-    do {                                                                                          \
-        iotssf_status try_status_ = (expr);                                                       \
-        if (try_status_)                                                                          \
-            return try_status_;                                                                   \
-    } while (0)
-
 typedef struct loader {
     doc_ctx ctx;
     iotssf_policy *p;

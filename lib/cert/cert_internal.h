@@ -27,7 +27,7 @@ char *cert_base64_encode(const unsigned char *data, size_t len);
 long cert_base64_decode(const char *text, unsigned char *out, size_t cap);
 
 void cert_hex(const unsigned char *data, size_t len, char *out);
-bool cert_is_sha256_hex(const char *text);
+#include "../core/sha256.h"
 
 /* The whole file if it is at most max_bytes; malloc'd, NUL-ended. */
 iotssf_status cert_read_file(const char *path, size_t max_bytes, char **out, size_t *len,

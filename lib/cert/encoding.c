@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "../core/sha256.h"
 #include "cert_internal.h"
 
 char *cert_base64_encode(const unsigned char *data, size_t len)
@@ -72,16 +73,6 @@ void cert_hex(const unsigned char *data, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
-bool cert_is_sha256_hex(const char *text)
-{
-    if (!text || strlen(text) != 64)
-        return false;
-    for (const char *p = text; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return false;
-    return true;
-}
-
 iotssf_status cert_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
                              iotssf_error *err)
 {
@@ -121,25 +112,7 @@ iotssf_status cert_read_file(const char *path, size_t max_bytes, char **out, siz
 
 iotssf_status iotssf_sha256_file(const char *path, char out[65], iotssf_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return iotssf_fail(err, IOTSSF_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-    unsigned char buf[65536];
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        ok = EVP_DigestUpdate(ctx, buf, n) == 1;
-    ok = ok && !ferror(f);
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    unsigned int dlen = 0;
-    ok = ok && EVP_DigestFinal_ex(ctx, digest, &dlen) == 1 && dlen == sizeof digest;
-    EVP_MD_CTX_free(ctx);
-    fclose(f);
-    if (!ok)
-        return iotssf_fail(err, IOTSSF_E_IO, path, 0, 0, "cannot read");
-    cert_hex(digest, sizeof digest, out);
-    return IOTSSF_OK;
+    return sha256_file_hex(path, out, err);
 }
 
 static bool digits_at(const char *s, size_t n, int *out)

@@ -54,7 +54,7 @@ static json_t *subject_of(statement_builder *b, const json_t *assessment)
         return NULL;
     }
     const char *sha = json_string_value(json_object_get(firmware, "sha256"));
-    if (!cert_is_sha256_hex(sha)) {
+    if (!sha256_is_hex(sha)) {
         iotssf_fail(b->err, IOTSSF_E_INPUT, b->source, 0, 0,
                     "the assessment names no firmware image (evidence.firmware.sha256): a "
                     "certificate must say which firmware it covers; assess with --firmware");

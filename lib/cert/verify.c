@@ -87,9 +87,9 @@ static iotssf_status read_signed_fields(const json_t *statement, const char *sou
     f->firmware_sha256 = json_string_value(json_object_get(subject, "firmware_sha256"));
     f->issued_text = json_string_value(json_object_get(statement, "issued"));
     f->not_after_text = json_string_value(json_object_get(statement, "not_after"));
-    if (!cert_is_sha256_hex(f->key_id))
+    if (!sha256_is_hex(f->key_id))
         return bad(err, source, "statement.issuer.key_id is not a SHA-256 in hex");
-    if (!cert_is_sha256_hex(f->firmware_sha256))
+    if (!sha256_is_hex(f->firmware_sha256))
         return bad(err, source, "statement.subject.firmware_sha256 is not a SHA-256 in hex");
     if (iotssf_parse_utc(f->issued_text, &f->issued) != 0 ||
         iotssf_parse_utc(f->not_after_text, &f->not_after) != 0 || f->not_after < f->issued)

@@ -8,11 +8,11 @@
  * the run (reconcile.c), when it is known whether a versioned component of
  * the same id exists.
  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sha256.h"
 #include "scan_internal.h"
 
 enum { MAX_FOUND_PER_FILE = 64 };
@@ -267,15 +267,6 @@ static bool shadowed(const file_scan *fs, const found *f)
         return true;
     }
     return false;
-}
-
-static void sha256_hex(const uint8_t *data, size_t size, char out[65])
-{
-    unsigned char md[32];
-    unsigned int len = 0;
-    EVP_Digest(data, size, md, &len, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
 static iotssf_status record_file(iotssf_component_scan *s, file_scan *fs, const file_ref *file,

@@ -15,13 +15,6 @@
 
 enum { MAX_SIGS = 1024, MAX_RULES = 16384, MAX_GLOB_STARS = 4, MAX_CONTAINING = 8 };
 
-#define TRY(expr)                                                                                 \
-    do {                                                                                          \
-        iotssf_status try_status_ = (expr);                                                       \
-        if (try_status_)                                                                          \
-            return try_status_;                                                                   \
-    } while (0)
-
 typedef struct loader {
     doc_ctx ctx;
     iotssf_component_sigs *s;

@@ -20,6 +20,15 @@
 #include "arena.h"
 #include "iotssf/error.h"
 
+/* Returns early with the status of a failed step; the loaders of every data
+ * file chain their checks with it. */
+#define TRY(expr)                                                                                 \
+    do {                                                                                          \
+        iotssf_status try_status_ = (expr);                                                       \
+        if (try_status_)                                                                          \
+            return try_status_;                                                                   \
+    } while (0)
+
 typedef enum doc_kind { DOC_SCALAR, DOC_SEQUENCE, DOC_MAPPING } doc_kind;
 
 typedef struct doc_node doc_node;

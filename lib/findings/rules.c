@@ -34,13 +34,6 @@ int iotssf_severity_parse(const char *name, iotssf_severity *out)
     return -1;
 }
 
-#define TRY(expr)                                                                                 \
-    do {                                                                                          \
-        iotssf_status try_status_ = (expr);                                                       \
-        if (try_status_)                                                                          \
-            return try_status_;                                                                   \
-    } while (0)
-
 static iotssf_status grow(iotssf_rule_set *s, iotssf_error *err)
 {
     if (s->count < s->cap)

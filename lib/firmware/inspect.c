@@ -8,7 +8,6 @@
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/sha256.h"
 #include "analysis.h"
 #include "extract.h"
 #include "inspect_internal.h"
@@ -253,15 +253,6 @@ static iotssf_status finish_analyses(inspect *in, iotssf_status st, iotssf_error
         fw_analyses[i]->destroy(in->analysis_state[i]);
     }
     return st;
-}
-
-static void sha256_hex(const uint8_t *data, size_t size, char out[65])
-{
-    unsigned char md[32];
-    unsigned int len = 0;
-    EVP_Digest(data, size, md, &len, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
 iotssf_status iotssf_firmware_inspect(const char *path, const iotssf_fw_options *opts,

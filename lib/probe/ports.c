@@ -11,13 +11,6 @@
 #include "../core/doc.h"
 #include "probe_internal.h"
 
-#define TRY(expr)                                                                                 \
-    do {                                                                                          \
-        iotssf_status try_status_ = (expr);                                                       \
-        if (try_status_)                                                                          \
-            return try_status_;                                                                   \
-    } while (0)
-
 static iotssf_status load_entry(doc_ctx *c, const doc_node *n, const iotssf_rule_set *rules,
                                 port_info *p)
 {

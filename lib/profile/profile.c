@@ -23,13 +23,6 @@ typedef struct loader {
     arena *mem;
 } loader;
 
-#define TRY(expr)                                                                                 \
-    do {                                                                                          \
-        iotssf_status try_status_ = (expr);                                                       \
-        if (try_status_)                                                                          \
-            return try_status_;                                                                   \
-    } while (0)
-
 static iotssf_pos pos_of(const doc_node *n)
 {
     return (iotssf_pos){n->line, n->column};

@@ -9,12 +9,12 @@
  * of http(s) addresses. Stable ids: #grade, #risk-map, #summary, #mode-N.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../core/sha256.h"
 #include "assessment_internal.h"
 #include "iotssf/iotssf.h"
 
@@ -136,22 +136,9 @@ static bool file_has_hash(const char *path, const char *want)
 {
     if (!want)
         return true;
-    FILE *f = fopen(path, "rb");
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    bool ok = f && ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    unsigned char buf[16384], md[EVP_MAX_MD_SIZE];
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        ok = EVP_DigestUpdate(ctx, buf, n);
-    unsigned len = 0;
-    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &len) && len == 32;
-    char hex[65] = "";
-    for (unsigned i = 0; ok && i < len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    if (f)
-        fclose(f);
-    EVP_MD_CTX_free(ctx);
-    return ok && strcmp(hex, want) == 0;
+    char have[65];
+    iotssf_error ignored;
+    return sha256_file_hex(path, have, &ignored) == IOTSSF_OK && strcmp(have, want) == 0;
 }
 
 /* The path comes from the document: only a regular file of a policy's size

@@ -9,7 +9,6 @@
  * once parsed.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 
 #include "assessment_internal.h"
 #include "iotssf/assess.h"
+#include "iotssf/cert.h"
 
 /* ---- formats ---- */
 
@@ -398,16 +398,7 @@ static iotssf_status check_document(const checker *c, iotssf_assessment *a)
 
 static iotssf_status digest(iotssf_assessment *a, iotssf_error *err)
 {
-    char *canonical = json_dumps(a->doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    int ok = canonical && EVP_Digest(canonical, strlen(canonical), md, &len, EVP_sha256(), NULL);
-    free(canonical);
-    if (!ok || len != 32)
-        return iotssf_fail(err, IOTSSF_E_NOMEM, NULL, 0, 0, "cannot digest the document");
-    for (unsigned i = 0; i < len; i++)
-        snprintf(a->digest + 2 * i, 3, "%02x", md[i]);
-    return IOTSSF_OK;
+    return iotssf_assessment_digest(a->doc, a->digest, err);
 }
 
 iotssf_status iotssf_assessment_parse(const char *name, const void *data, size_t size,

@@ -17,18 +17,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/sha256.h"
 #include "iotssf/firmware.h"
 #include "iotssf/iotssf.h"
 #include "json_text.h"
 #include "report_internal.h"
 
 #define SBOM_SCHEMA "http://cyclonedx.org/schema/bom-1.5.schema.json"
-
-static bool is_sha256_hex(const char *s)
-{
-    size_t n = strspn(s, "0123456789abcdefABCDEF");
-    return n == 64 && s[64] == '\0';
-}
 
 /* CycloneDX caps a version at 1024 characters; a longer one (only a hostile
  * image has it) is left out rather than making the SBOM invalid. */
@@ -255,7 +250,7 @@ static json_t *files_properties(const iotssf_component *c, json_t *props)
         const iotssf_component_file *f = &c->files[i];
         char where[8192], value[8400];
         location_of(f->origin, f->path, where, sizeof where);
-        if (is_sha256_hex(f->sha256))
+        if (sha256_is_hex(f->sha256))
             snprintf(value, sizeof value, "%s sha256:%s size:%llu", where, f->sha256,
                      (unsigned long long)f->size);
         else
@@ -276,7 +271,7 @@ static json_t *component_json(const iotssf_component *c, const char *ref)
         json_set_text(s, "name", c->supplier);
         json_object_set_new(o, "supplier", s);
     }
-    if (c->file_count == 1 && is_sha256_hex(c->files[0].sha256))
+    if (c->file_count == 1 && sha256_is_hex(c->files[0].sha256))
         json_object_set_new(o, "hashes", json_pack("[o]", hash_json(c->files[0].sha256)));
     if (c->license && *c->license)
         json_object_set_new(o, "licenses", licenses_json(c->license));
@@ -500,7 +495,7 @@ static json_t *metadata_json(const iotssf_fw_result *r)
     bom_timestamp(stamp);
     json_t *image = json_pack("{s:s, s:s}", "type", "firmware", "bom-ref", "image");
     json_object_set_new(image, "name", json_text(base_name(r->image)));
-    if (is_sha256_hex(r->sha256))
+    if (sha256_is_hex(r->sha256))
         json_object_set_new(image, "hashes", json_pack("[o]", hash_json(r->sha256)));
     char size[32];
     snprintf(size, sizeof size, "%llu", (unsigned long long)r->image_size);

@@ -12,13 +12,6 @@
 
 #include "vulns_internal.h"
 
-#define TRY(expr)                                                                                 \
-    do {                                                                                          \
-        iotssf_status try_status_ = (expr);                                                       \
-        if (try_status_)                                                                          \
-            return try_status_;                                                                   \
-    } while (0)
-
 typedef struct osv_parser {
     doc_ctx *c;
     arena *a;

@@ -14,13 +14,6 @@
 
 #include "vulns_internal.h"
 
-#define TRY(expr)                                                                                 \
-    do {                                                                                          \
-        iotssf_status try_status_ = (expr);                                                       \
-        if (try_status_)                                                                          \
-            return try_status_;                                                                   \
-    } while (0)
-
 enum { MAX_SIGNATURES = 4096 };
 
 static iotssf_status read_cpe(doc_ctx *c, const doc_node *n, vuln_cpe *out)
