@@ -91,6 +91,8 @@ static int worst_first(const void *a, const void *b)
 
 static iotssf_status move_into(iotssf_vulns *out, iotssf_vulns *from, iotssf_error *err)
 {
+    if (from->count == 0)
+        return IOTSSF_OK;
     if (out->count + from->count > out->cap) {
         size_t cap = out->cap ? out->cap : 8;
         while (cap < out->count + from->count)
