@@ -6,11 +6,11 @@
  * its findings are rebuilt from their rule ids through today's rule set, so a
  * stale title or severity in an old report never reaches the assessment.
  */
-#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "../core/file.h"
 #include "assess_internal.h"
 
 typedef struct report_reader {
@@ -25,16 +25,15 @@ static iotssf_status bad(report_reader *r, const char *what, const char *expecte
 
 static iotssf_status load_report(report_reader *r, const char *schema, json_t **out)
 {
-    struct stat sb;
     *out = NULL;
-    if (stat(r->path, &sb) != 0)
-        return iotssf_fail(r->err, IOTSSF_E_INPUT, r->path, 0, 0, "cannot read: %s",
-                           strerror(errno));
-    if (sb.st_size > EVIDENCE_MAX_REPORT)
-        return iotssf_fail(r->err, IOTSSF_E_INPUT, r->path, 0, 0, "larger than %d bytes",
-                           EVIDENCE_MAX_REPORT);
+    char *text;
+    size_t len;
+    iotssf_status st = read_file_bounded(r->path, EVIDENCE_MAX_REPORT, &text, &len, r->err);
+    if (st)
+        return st;
     json_error_t jerr;
-    json_t *doc = json_load_file(r->path, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(text);
     if (!doc)
         return iotssf_fail(r->err, IOTSSF_E_INPUT, r->path, (unsigned)jerr.line,
                            (unsigned)jerr.column, "not a JSON report: %s", jerr.text);

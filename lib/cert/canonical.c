@@ -47,7 +47,7 @@ iotssf_status iotssf_json_load_bounded(const char *path, size_t max_bytes, json_
     *out = NULL;
     char *text;
     size_t len;
-    iotssf_status st = cert_read_file(path, max_bytes, &text, &len, err);
+    iotssf_status st = read_file_bounded(path, max_bytes, &text, &len, err);
     if (st)
         return st;
     json_error_t jerr;

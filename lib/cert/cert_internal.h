@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include "iotssf/cert.h"
+#include "../core/file.h"
+#include "../core/sha256.h"
 
 #define CERT_ED25519_PUBLIC_BYTES 32
 #define CERT_ED25519_SIGNATURE_BYTES 64
@@ -27,10 +29,5 @@ char *cert_base64_encode(const unsigned char *data, size_t len);
 long cert_base64_decode(const char *text, unsigned char *out, size_t cap);
 
 void cert_hex(const unsigned char *data, size_t len, char *out);
-#include "../core/sha256.h"
-
-/* The whole file if it is at most max_bytes; malloc'd, NUL-ended. */
-iotssf_status cert_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
-                             iotssf_error *err);
 
 #endif

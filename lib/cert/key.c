@@ -75,7 +75,7 @@ static iotssf_status key_load(const char *path, int want_private, iotssf_cert_ke
     *out = NULL;
     char *text;
     size_t len;
-    iotssf_status st = cert_read_file(path, IOTSSF_CERT_MAX_KEY_BYTES, &text, &len, err);
+    iotssf_status st = read_file_bounded(path, IOTSSF_CERT_MAX_KEY_BYTES, &text, &len, err);
     if (st)
         return st;
     EVP_PKEY *pkey = NULL;

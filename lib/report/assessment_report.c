@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/file.h"
 #include "assessment_internal.h"
 #include "iotssf/assess.h"
 #include "iotssf/cert.h"
@@ -439,34 +440,13 @@ iotssf_status iotssf_assessment_load(const char *path, iotssf_assessment **out,
                                      iotssf_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return iotssf_fail(err, IOTSSF_E_INPUT, path, 0, 0, "cannot open the assessment");
-    /* One byte past the limit is enough to know the file is too large. */
-    size_t cap = 1 << 16, len = 0, n, limit = (size_t)IOTSSF_ASSESSMENT_MAX_BYTES + 1;
-    char *buf = malloc(cap);
-    while (buf && len < limit &&
-           (n = fread(buf + len, 1, (cap < limit ? cap : limit) - len, f)) > 0) {
-        len += n;
-        if (len == cap && cap < limit) {
-            size_t grow = cap * 2 < limit ? cap * 2 : limit;
-            char *grown = realloc(buf, grow);
-            if (!grown)
-                free(buf);
-            buf = grown;
-            cap = grow;
-        }
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    iotssf_status st;
-    if (!buf)
-        st = iotssf_fail(err, IOTSSF_E_NOMEM, path, 0, 0, "out of memory");
-    else if (failed)
-        st = iotssf_fail(err, IOTSSF_E_IO, path, 0, 0, "reading the assessment failed");
-    else
-        st = iotssf_assessment_parse(path, buf, len, out, err);
-    free(buf);
+    char *text;
+    size_t len;
+    iotssf_status st = read_file_bounded(path, IOTSSF_ASSESSMENT_MAX_BYTES, &text, &len, err);
+    if (st)
+        return st;
+    st = iotssf_assessment_parse(path, text, len, out, err);
+    free(text);
     return st;
 }
 

@@ -360,8 +360,12 @@ static void test_not_json_and_truncated(void **state)
                                              &a, &err),
                      IOTSSF_E_INPUT);
     assert_non_null(strstr(err.message, "at most"));
-    assert_int_equal(iotssf_assessment_load("/nonexistent/a.json", &a, &err), IOTSSF_E_INPUT);
+    assert_int_equal(iotssf_assessment_load("/nonexistent/a.json", &a, &err), IOTSSF_E_IO);
     assert_string_equal(err.file, "/nonexistent/a.json");
+    assert_non_null(strstr(err.message, "No such file"));
+    /* A device where a file was expected would never end: refused unread. */
+    assert_int_equal(iotssf_assessment_load("/dev/zero", &a, &err), IOTSSF_E_IO);
+    assert_non_null(strstr(err.message, "not a regular file"));
 }
 
 /* A missing policy file draws with the default one and says so; a mode off
