@@ -44,7 +44,8 @@ build: deps
 # real Debian mipsel binaries and inspect it (components, known
 # vulnerabilities, SBOM); assess the camera's profile against that firmware
 # and the maker's answers; render the reports; issue and verify a signed
-# certificate; record it in the history. Outputs land in build/demo/.
+# certificate; record it in the history; then assess the maker's fixed
+# release (2.4.2) and show what changed. Outputs land in build/demo/.
 DEMO := $(BUILD)/demo
 demo: deps-demo build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
@@ -67,9 +68,14 @@ demo: deps-demo build
 	    --issuer "Example Inspection Lab" -o $(DEMO)/cert.json
 	$(BUILD)/iotssf cert verify $(DEMO)/cert.json --pubkey $(DEMO)/lab.pub --firmware $(DEMO)/netcam-fw.bin
 	$(BUILD)/iotssf history record $(DEMO)/assessment.json --cert $(DEMO)/cert.json --db $(DEMO)/history.sqlite
+	examples/build-netcam-firmware.sh $(DEMO)/netcam-fw-2.4.2.bin --fixed
+	$(BUILD)/iotssf assess examples/netcam.yaml --firmware $(DEMO)/netcam-fw-2.4.2.bin \
+	    --firmware-version 2.4.2 --answers examples/answers/netcam.yaml \
+	    --db $(DEMO)/history.sqlite -o $(DEMO)/2.4.2
 	$(BUILD)/iotssf history NC-200 --db $(DEMO)/history.sqlite
 	@echo "demo outputs in $(DEMO): report.html (open it), report.md, assessment.json, assessment.sarif,"
-	@echo "  assessment-results.oscal.json, sbom.cdx.json, cert.json, history.sqlite, map.svg, requirements.md"
+	@echo "  assessment-results.oscal.json, sbom.cdx.json, cert.json, history.sqlite, map.svg, requirements.md,"
+	@echo "  2.4.2/assessment.json (the fixed release)"
 
 # Everything: warnings as errors, the unit tests and CLI cases, the same
 # suite again under AddressSanitizer + UndefinedBehaviorSanitizer, and every

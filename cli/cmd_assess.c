@@ -29,7 +29,7 @@ static void on_interrupt(int sig)
 }
 
 typedef struct assess_args {
-    const char *firmware, *firmware_report, *probe, *probe_report, *answers;
+    const char *firmware, *firmware_report, *probe, *probe_report, *answers, *firmware_version;
     const char *grading, *db, *level;
     cli_options o;
     const char *schemes[MAX_SCHEMES];
@@ -53,10 +53,12 @@ typedef struct loaded {
 /* One assess option at argv[*i]: 1 taken, 0 not ours, -1 missing value. */
 static int take_option(int argc, char **argv, int *i, assess_args *a)
 {
-    static const char *const names[] = {"firmware", "firmware-report", "probe", "probe-report",
-                                        "answers",  "grading",         "db",    "level", NULL};
-    const char **slots[] = {&a->firmware, &a->firmware_report, &a->probe, &a->probe_report,
-                            &a->answers,  &a->grading,         &a->db,    &a->level};
+    static const char *const names[] = {
+        "firmware", "firmware-report", "probe", "probe-report",     "answers",
+        "grading",  "db",              "level", "firmware-version", NULL};
+    const char **slots[] = {&a->firmware, &a->firmware_report, &a->probe,
+                            &a->probe_report, &a->answers, &a->grading,
+                            &a->db,       &a->level,           &a->firmware_version};
     const char *arg = argv[*i];
     if (strncmp(arg, "--", 2) != 0)
         return 0;
@@ -281,6 +283,7 @@ static int assess(assess_args *a)
             .profile = l.profile, .evidence = l.evidence,
             .answers = l.answers, .schemes = a->scheme_count ? a->schemes : NULL,
             .scheme_count = a->scheme_count, .level = a->level_value,
+            .firmware_version = a->firmware_version,
         };
         st = iotssf_assess(&opts, &doc, &err);
     }

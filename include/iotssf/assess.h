@@ -272,6 +272,9 @@ typedef struct iotssf_assess_options {
     size_t scheme_count;
     int level;                             /* IEC 62443-4-2 level; 0: from the tier */
     const char *assessed_at;               /* RFC 3339; NULL: now */
+    /* The firmware version assessed, when a build names it (CI on every
+     * build) rather than the profile; NULL: the profile's. */
+    const char *firmware_version;
 } iotssf_assess_options;
 
 /* The assessment document ("iotssf.assessment/1", docs/assessment-format.md).

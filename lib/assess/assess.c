@@ -237,7 +237,8 @@ static json_t *header_json(const iotssf_assess_options *o, iotssf_error *err,
     json_t *device = json_pack(
         "{s:s, s:o, s:o, s:o, s:o, s:o}", "id", p->id, "vendor", assess_text(p->vendor),
         "model", assess_text(p->model), "hardware_version", assess_text(p->hardware_version),
-        "firmware_version", assess_text(p->firmware_version), "profile",
+        "firmware_version",
+        assess_text(o->firmware_version ? o->firmware_version : p->firmware_version), "profile",
         file_ref(p->file, err, st));
     return json_pack("{s:s, s:{s:s, s:s}, s:s, s:o, s:{s:I, s:s}, s:o}", "schema",
                      IOTSSF_SCHEMA_ASSESSMENT, "tool", "name", "iotssf", "version",

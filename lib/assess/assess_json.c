@@ -204,9 +204,11 @@ static json_t *grade_json(const iotssf_grade_result *g)
         const iotssf_requirement_verdict *v = gap->verdict;
         json_t *requirement = v ? json_string(v->applied->requirement->id) : json_null();
         json_t *verdict = v ? json_string(iotssf_verdict_name(v->verdict)) : json_null();
-        json_array_append_new(gaps, json_pack("{s:o, s:o, s:f, s:f, s:o}", "requirement",
-                                              requirement, "verdict", verdict, "impact",
-                                              gap->impact, "cost", gap->cost, "why",
+        /* A declared pass can still block a grade that wants it verified. */
+        json_t *basis = v ? json_string(iotssf_basis_name(v->basis)) : json_null();
+        json_array_append_new(gaps, json_pack("{s:o, s:o, s:o, s:f, s:f, s:o}", "requirement",
+                                              requirement, "verdict", verdict, "basis", basis,
+                                              "impact", gap->impact, "cost", gap->cost, "why",
                                               assess_text(gap->why)));
     }
     return json_pack("{s:s, s:o, s:o, s:o}", "grade", g->grade ? g->grade : "none", "rule_file",

@@ -101,8 +101,8 @@ static void summary_mode(FILE *out, const json_t *m)
     const json_t *gaps = json_object_get(g, "gaps");
     for (size_t i = 0; i < json_array_size(gaps) && i < SUMMARY_GAPS; i++) {
         const json_t *gap = json_array_get(gaps, i);
-        fprintf(out, "    gap: %s (%s) - %s\n", str(gap, "requirement"), str(gap, "verdict"),
-                str(gap, "why"));
+        fprintf(out, "    gap: %s (%s, %s) - %s\n", str(gap, "requirement"), str(gap, "verdict"),
+                str(gap, "basis"), str(gap, "why"));
     }
 }
 
