@@ -30,24 +30,6 @@ static const char *const scope_names[] = {
     NULL};
 static const char *const recommended_names[] = {"pass", "pass_or_justified", NULL};
 
-static iotssf_status nomem(loader *l)
-{
-    return iotssf_fail(l->ctx.err, IOTSSF_E_NOMEM, l->ctx.file, 0, 0, "out of memory");
-}
-
-static iotssf_status get_string(loader *l, const doc_node *map, const char *key, bool required,
-                                const char *what, const char **out)
-{
-    const doc_node *n = doc_get(map, key);
-    *out = NULL;
-    if (!n) {
-        if (required)
-            return doc_error(&l->ctx, map, "%s: missing required key '%s'", what, key);
-        return IOTSSF_OK;
-    }
-    return doc_string(&l->ctx, n, what, out);
-}
-
 /* ---- conditions ---- */
 
 static iotssf_status load_schemes(loader *l, const doc_node *list, grade_cond *c)
@@ -58,7 +40,7 @@ static iotssf_status load_schemes(loader *l, const doc_node *list, grade_cond *c
                          GRADE_MAX_SCHEMES);
     c->schemes = arena_alloc(&l->g->mem, list->count * sizeof *c->schemes);
     if (!c->schemes)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < list->count; i++) {
         TRY(doc_string(&l->ctx, list->items[i], "scheme", &c->schemes[i]));
         if (l->catalog && !iotssf_catalog_baseline_by_scheme(l->catalog, c->schemes[i]))
@@ -159,7 +141,7 @@ static iotssf_status load_condition(loader *l, const doc_node *n, grade_cond *c)
     if (c->kind != GRADE_NO_EVIDENCE_MAX)
         c->value = i;
     c->text = condition_text(l, c);
-    return c->text ? IOTSSF_OK : nomem(l);
+    return c->text ? IOTSSF_OK : doc_nomem(&l->ctx);
 }
 
 /* ---- grades ---- */
@@ -179,13 +161,13 @@ static iotssf_status load_grade(loader *l, const doc_node *n, grade_def *g)
     static const char *const keys[] = {"id", "description", "conditions", NULL};
     TRY(doc_expect(&l->ctx, n, DOC_MAPPING, "grade"));
     TRY(doc_check_keys(&l->ctx, n, keys, "grade"));
-    TRY(get_string(l, n, "id", true, "grade", &g->id));
+    TRY(doc_string_at(&l->ctx, n, "id", true, "grade", &g->id));
     if (!is_grade_id(g->id) || strcmp(g->id, "none") == 0 || strlen(g->id) > 32)
         return doc_error(&l->ctx, doc_get(n, "id"),
                          "grade id '%s': expected a lowercase name of up to 32 letters, digits, "
                          "'_' or '-', other than 'none'",
                          g->id);
-    TRY(get_string(l, n, "description", false, "grade", &g->description));
+    TRY(doc_string_at(&l->ctx, n, "description", false, "grade", &g->description));
     const doc_node *conds;
     TRY(doc_require(&l->ctx, n, "conditions", "grade", &conds));
     TRY(doc_expect(&l->ctx, conds, DOC_SEQUENCE, "conditions"));
@@ -193,7 +175,7 @@ static iotssf_status load_grade(loader *l, const doc_node *n, grade_def *g)
         return doc_error(&l->ctx, conds, "a grade has 1 to %d conditions", GRADE_MAX_CONDITIONS);
     g->conds = arena_alloc(&l->g->mem, conds->count * sizeof *g->conds);
     if (!g->conds)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < conds->count; i++)
         TRY(load_condition(l, conds->items[i], &g->conds[i]));
     g->cond_count = conds->count;
@@ -210,7 +192,7 @@ static iotssf_status load_grades(loader *l, const doc_node *root)
                          GRADE_MAX_GRADES);
     l->g->grades = arena_alloc(&l->g->mem, list->count * sizeof *l->g->grades);
     if (!l->g->grades)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < list->count; i++) {
         TRY(load_grade(l, list->items[i], &l->g->grades[i]));
         for (size_t j = 0; j < i; j++)
@@ -316,7 +298,7 @@ static iotssf_status load_costs(loader *l, const doc_node *root)
                          GRADE_MAX_COSTS);
     l->g->costs = arena_alloc(&l->g->mem, (map->count + 1) * sizeof *l->g->costs);
     if (!l->g->costs)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < map->count; i++) {
         cost_prefix *cp = &l->g->costs[i];
         cp->prefix = map->pairs[i].key->text;
@@ -345,11 +327,11 @@ static iotssf_status load_root(loader *l, const doc_node *root)
                                        "grades",  "weights", "costs", NULL};
     TRY(doc_expect(&l->ctx, root, DOC_MAPPING, "grading rules"));
     TRY(doc_check_keys(&l->ctx, root, keys, "grading rules"));
-    TRY(get_string(l, root, "grading", true, "grading rules", &l->g->id));
+    TRY(doc_string_at(&l->ctx, root, "grading", true, "grading rules", &l->g->id));
     const char *ignored;
-    TRY(get_string(l, root, "version", false, "grading rules", &ignored));
-    TRY(get_string(l, root, "title", false, "grading rules", &l->g->title));
-    TRY(get_string(l, root, "description", false, "grading rules", &ignored));
+    TRY(doc_string_at(&l->ctx, root, "version", false, "grading rules", &ignored));
+    TRY(doc_string_at(&l->ctx, root, "title", false, "grading rules", &l->g->title));
+    TRY(doc_string_at(&l->ctx, root, "description", false, "grading rules", &ignored));
     TRY(load_grades(l, root));
     TRY(load_weights(l, root));
     return load_costs(l, root);

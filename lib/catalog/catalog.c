@@ -32,25 +32,9 @@ typedef struct loader {
     iotssf_catalog *c;
 } loader;
 
-static iotssf_status nomem(loader *l)
-{
-    return iotssf_fail(l->ctx.err, IOTSSF_E_NOMEM, l->ctx.file, 0, 0, "out of memory");
-}
-
 static void *alloc_array(loader *l, size_t count, size_t size)
 {
     return arena_alloc(&l->c->mem, (count ? count : 1) * size);
-}
-
-static iotssf_status get_string(loader *l, const doc_node *map, const char *key, bool required,
-                                const char *what, const char **out)
-{
-    const doc_node *n = doc_get(map, key);
-    *out = NULL;
-    if (!n)
-        return required ? doc_error(&l->ctx, map, "%s: missing required key '%s'", what, key)
-                        : IOTSSF_OK;
-    return doc_string(&l->ctx, n, what, out);
 }
 
 static iotssf_status get_enum(loader *l, const doc_node *map, const char *key,
@@ -85,14 +69,14 @@ static iotssf_status list_data_files(loader *l, const char *dir, char ***names, 
             cap = cap ? cap * 2 : 16;
             char **grown = realloc(*names, cap * sizeof *grown);
             if (!grown) {
-                st = nomem(l);
+                st = doc_nomem(&l->ctx);
                 break;
             }
             *names = grown;
         }
         (*names)[*count] = arena_printf(&l->c->mem, "%s/%s", dir, e->d_name);
         if (!(*names)[(*count)++]) {
-            st = nomem(l);
+            st = doc_nomem(&l->ctx);
             break;
         }
     }
@@ -121,7 +105,7 @@ static iotssf_status load_keyed(loader *l, const doc_node *map, const char *key,
     TRY(doc_expect(&l->ctx, n, DOC_MAPPING, key));
     *out = alloc_array(l, n->count, sizeof **out);
     if (!*out)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < n->count; i++) {
         (*out)[i].key = n->pairs[i].key->text;
         TRY(doc_string(&l->ctx, n->pairs[i].value, key, &(*out)[i].text));
@@ -145,10 +129,10 @@ static iotssf_status load_item(loader *l, const doc_node *n, iotssf_baseline *b,
                                        "confidence", NULL};
     TRY(doc_expect(&l->ctx, n, DOC_MAPPING, "baseline item"));
     TRY(doc_check_keys(&l->ctx, n, keys, "baseline item"));
-    TRY(get_string(l, n, "id", true, "baseline item", &item->id));
-    TRY(get_string(l, n, "group", false, "baseline item", &item->group));
-    TRY(get_string(l, n, "title", true, "baseline item", &item->title));
-    TRY(get_string(l, n, "status", false, "baseline item", &item->status));
+    TRY(doc_string_at(&l->ctx, n, "id", true, "baseline item", &item->id));
+    TRY(doc_string_at(&l->ctx, n, "group", false, "baseline item", &item->group));
+    TRY(doc_string_at(&l->ctx, n, "title", true, "baseline item", &item->title));
+    TRY(doc_string_at(&l->ctx, n, "status", false, "baseline item", &item->status));
     if (item->status && b->status_count && !keyed_has(b->statuses, b->status_count, item->status))
         return doc_error(&l->ctx, doc_get(n, "status"),
                          "status '%s' is not one of the scheme's statuses", item->status);
@@ -166,7 +150,7 @@ static iotssf_status load_item(loader *l, const doc_node *n, iotssf_baseline *b,
         TRY(doc_expect(&l->ctx, conds, DOC_SEQUENCE, "conditions"));
         item->conditions = alloc_array(l, conds->count, sizeof *item->conditions);
         if (!item->conditions)
-            return nomem(l);
+            return doc_nomem(&l->ctx);
         for (size_t i = 0; i < conds->count; i++) {
             TRY(doc_string(&l->ctx, conds->items[i], "condition", &item->conditions[i]));
             if (!keyed_has(b->conditions, b->condition_count, item->conditions[i]))
@@ -189,16 +173,16 @@ static iotssf_status load_baseline(loader *l, const char *path, iotssf_baseline 
     TRY(doc_expect(&l->ctx, root, DOC_MAPPING, "baseline file"));
     TRY(doc_check_keys(&l->ctx, root, keys, "baseline file"));
     b->file = path;
-    TRY(get_string(l, root, "scheme", true, "baseline file", &b->scheme));
-    TRY(get_string(l, root, "title", true, "baseline file", &b->title));
-    TRY(get_string(l, root, "source", false, "baseline file", &b->source));
+    TRY(doc_string_at(&l->ctx, root, "scheme", true, "baseline file", &b->scheme));
+    TRY(doc_string_at(&l->ctx, root, "title", true, "baseline file", &b->title));
+    TRY(doc_string_at(&l->ctx, root, "source", false, "baseline file", &b->source));
     TRY(load_keyed(l, root, "statuses", &b->statuses, &b->status_count));
     TRY(load_keyed(l, root, "conditions", &b->conditions, &b->condition_count));
     TRY(doc_require(&l->ctx, root, "items", "baseline file", &items));
     TRY(doc_expect(&l->ctx, items, DOC_SEQUENCE, "items"));
     b->items = alloc_array(l, items->count, sizeof *b->items);
     if (!b->items)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < items->count; i++) {
         TRY(load_item(l, items->items[i], b, &b->items[i]));
         for (size_t j = 0; j < i; j++)
@@ -218,7 +202,7 @@ static iotssf_status load_baselines(loader *l, const char *data_dir)
     TRY(list_data_files(l, dir, &names, &count));
     iotssf_catalog *c = l->c;
     c->baselines = alloc_array(l, count, sizeof *c->baselines);
-    iotssf_status st = c->baselines ? IOTSSF_OK : nomem(l);
+    iotssf_status st = c->baselines ? IOTSSF_OK : doc_nomem(&l->ctx);
     for (size_t i = 0; i < count && !st; i++) {
         st = load_baseline(l, names[i], &c->baselines[i]);
         for (size_t j = 0; j < i && !st; j++)
@@ -246,15 +230,16 @@ static iotssf_status load_features(loader *l, const char *path)
     iotssf_catalog *c = l->c;
     c->features = alloc_array(l, list->count, sizeof *c->features);
     if (!c->features)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < list->count; i++) {
         const doc_node *n = list->items[i];
         iotssf_feature *f = &c->features[i];
         TRY(doc_expect(&l->ctx, n, DOC_MAPPING, "feature"));
         TRY(doc_check_keys(&l->ctx, n, keys, "feature"));
-        TRY(get_string(l, n, "id", true, "feature", &f->id));
-        TRY(get_string(l, n, "description", true, "feature", &f->description));
-        TRY(get_string(l, n, "en303645_condition", false, "feature", &f->en303645_condition));
+        TRY(doc_string_at(&l->ctx, n, "id", true, "feature", &f->id));
+        TRY(doc_string_at(&l->ctx, n, "description", true, "feature", &f->description));
+        TRY(doc_string_at(&l->ctx, n, "en303645_condition", false, "feature",
+                          &f->en303645_condition));
         for (size_t j = 0; j < i; j++)
             if (strcmp(c->features[j].id, f->id) == 0)
                 return doc_error(&l->ctx, n, "feature '%s' is defined twice", f->id);
@@ -287,7 +272,7 @@ static iotssf_status load_tiers(loader *l, const doc_node *n, iotssf_requirement
         return doc_error(&l->ctx, n, "tiers: name at least one tier (T1..T4)");
     r->tiers = alloc_array(l, n->count, sizeof *r->tiers);
     if (!r->tiers)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < n->count; i++) {
         const doc_node *key = n->pairs[i].key;
         int need;
@@ -340,7 +325,7 @@ static iotssf_status load_feature_list(loader *l, const doc_node *n, const char 
     TRY(doc_expect(&l->ctx, n, DOC_SEQUENCE, key));
     *out = alloc_array(l, n->count, sizeof **out);
     if (!*out)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < n->count; i++) {
         const char *id;
         TRY(doc_string(&l->ctx, n->items[i], key, &id));
@@ -363,7 +348,7 @@ static iotssf_status load_refs(loader *l, const doc_node *n, iotssf_requirement 
     }
     r->refs = alloc_array(l, total, sizeof *r->refs);
     if (!r->refs)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < n->count; i++) {
         const doc_node *key = n->pairs[i].key, *list = n->pairs[i].value;
         const iotssf_baseline *b = iotssf_catalog_baseline_by_scheme(l->c, key->text);
@@ -401,14 +386,14 @@ static iotssf_status load_requirement(loader *l, const doc_node *n, iotssf_requi
     TRY(doc_check_keys(&l->ctx, n, keys, "requirement"));
     r->file = l->ctx.file;
     r->pos = (iotssf_pos){n->line, n->column};
-    TRY(get_string(l, n, "id", true, "requirement", &r->id));
+    TRY(doc_string_at(&l->ctx, n, "id", true, "requirement", &r->id));
     if (!valid_requirement_id(r->id))
         return doc_error(&l->ctx, doc_get(n, "id"),
                          "requirement id '%s' must look like SSF-THEME-01", r->id);
     if (iotssf_catalog_find(l->c, r->id))
         return doc_error(&l->ctx, doc_get(n, "id"), "requirement id '%s' is used twice", r->id);
-    TRY(get_string(l, n, "title", true, "requirement", &r->title));
-    TRY(get_string(l, n, "statement", true, "requirement", &r->statement));
+    TRY(doc_string_at(&l->ctx, n, "title", true, "requirement", &r->title));
+    TRY(doc_string_at(&l->ctx, n, "statement", true, "requirement", &r->statement));
     TRY(doc_require(&l->ctx, n, "perspective", "requirement", &v));
     TRY(doc_integer(&l->ctx, v, 1, 4, "perspective", &perspective));
     r->perspective = (int)perspective;
@@ -433,14 +418,14 @@ static iotssf_status load_substitutes(loader *l, const doc_node *n, iotssf_requi
     TRY(doc_expect(&l->ctx, n, DOC_SEQUENCE, "substitutes"));
     r->substitutes = alloc_array(l, n->count, sizeof *r->substitutes);
     if (!r->substitutes)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < n->count; i++) {
         const doc_node *s = n->items[i];
         const char *id;
         TRY(doc_expect(&l->ctx, s, DOC_MAPPING, "substitute"));
         TRY(doc_check_keys(&l->ctx, s, keys, "substitute"));
-        TRY(get_string(l, s, "id", true, "substitute", &id));
-        TRY(get_string(l, s, "note", true, "substitute", &r->substitutes[i].note));
+        TRY(doc_string_at(&l->ctx, s, "id", true, "substitute", &id));
+        TRY(doc_string_at(&l->ctx, s, "note", true, "substitute", &r->substitutes[i].note));
         const iotssf_requirement *sub = iotssf_catalog_find(l->c, id);
         if (!sub)
             return doc_error(&l->ctx, doc_get(s, "id"), "substitute '%s' is not a requirement",
@@ -469,7 +454,7 @@ static iotssf_status load_requirements(loader *l, const char *data_dir)
     snprintf(dir, sizeof dir, "%s/catalog", data_dir);
     TRY(list_data_files(l, dir, &names, &count));
     requirement_file *files = calloc(count ? count : 1, sizeof *files);
-    iotssf_status st = files ? IOTSSF_OK : nomem(l);
+    iotssf_status st = files ? IOTSSF_OK : doc_nomem(&l->ctx);
     size_t total = 0, nfiles = 0;
     /* Pass 0: the feature vocabulary, which requirements refer to. */
     for (size_t i = 0; i < count && !st; i++) {
@@ -497,7 +482,7 @@ static iotssf_status load_requirements(loader *l, const char *data_dir)
         }
     }
     if (!st && !(c->requirements = alloc_array(l, total, sizeof *c->requirements)))
-        st = nomem(l);
+        st = doc_nomem(&l->ctx);
     /* Pass 2: read them; pass 3: resolve substitutes now that all ids exist. */
     for (size_t f = 0; f < nfiles && !st; f++) {
         l->ctx.file = files[f].path;

@@ -18,24 +18,6 @@ typedef struct loader {
     iotssf_policy *p;
 } loader;
 
-static iotssf_status nomem(loader *l)
-{
-    return iotssf_fail(l->ctx.err, IOTSSF_E_NOMEM, l->ctx.file, 0, 0, "out of memory");
-}
-
-static iotssf_status get_string(loader *l, const doc_node *map, const char *key, bool required,
-                                const char *what, const char **out)
-{
-    const doc_node *n = doc_get(map, key);
-    *out = NULL;
-    if (!n) {
-        if (required)
-            return doc_error(&l->ctx, map, "%s: missing required key '%s'", what, key);
-        return IOTSSF_OK;
-    }
-    return doc_string(&l->ctx, n, what, out);
-}
-
 /* ---- conditions ---- */
 
 static iotssf_status fact_value(loader *l, const doc_node *n, iotssf_fact_id fact,
@@ -64,7 +46,7 @@ static iotssf_status load_group(loader *l, const doc_node *n, const char *key, i
     c->child_count = list->count;
     c->children = arena_alloc(&l->p->mem, list->count * sizeof *c->children);
     if (!c->children)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     size_t used = (size_t)snprintf(text, size, "(");
     for (size_t i = 0; i < list->count; i++) {
         char sub[512];
@@ -117,7 +99,7 @@ static iotssf_status load_cond(loader *l, const doc_node *n, int depth, policy_c
         return load_group(l, n, doc_get(n, "all") ? "all" : "any", depth, c, text, size, facts);
     }
     const char *name;
-    TRY(get_string(l, n, "fact", true, "condition", &name));
+    TRY(doc_string_at(&l->ctx, n, "fact", true, "condition", &name));
     int fact = iotssf_fact_by_name(name);
     if (fact < 0)
         return doc_error(&l->ctx, doc_get(n, "fact"),
@@ -173,8 +155,8 @@ static iotssf_status load_levels(loader *l, const doc_node *axis, policy_axis *a
                                            "expected %zu here",
                              i + 1);
         a->levels[i].level = (int)v;
-        TRY(get_string(l, lv, "name", true, "level", &a->levels[i].name));
-        TRY(get_string(l, lv, "description", true, "level", &a->levels[i].description));
+        TRY(doc_string_at(&l->ctx, lv, "name", true, "level", &a->levels[i].name));
+        TRY(doc_string_at(&l->ctx, lv, "description", true, "level", &a->levels[i].description));
     }
     a->level_count = (int)list->count;
     return IOTSSF_OK;
@@ -194,7 +176,7 @@ static iotssf_status load_rules(loader *l, const doc_node *axis, policy_axis *a)
         long long v;
         TRY(doc_expect(&l->ctx, r, DOC_MAPPING, "rule"));
         TRY(doc_check_keys(&l->ctx, r, keys, "rule"));
-        TRY(get_string(l, r, "id", true, "rule", &rule->id));
+        TRY(doc_string_at(&l->ctx, r, "id", true, "rule", &rule->id));
         for (size_t j = 0; j < i; j++)
             if (strcmp(a->rules[j].id, rule->id) == 0)
                 return doc_error(&l->ctx, doc_get(r, "id"), "rule id '%s' is used twice",
@@ -202,13 +184,13 @@ static iotssf_status load_rules(loader *l, const doc_node *axis, policy_axis *a)
         TRY(doc_require(&l->ctx, r, "level", "rule", &num));
         TRY(doc_integer(&l->ctx, num, 1, a->level_count, "rule level", &v));
         rule->level = (int)v;
-        TRY(get_string(l, r, "why", true, "rule", &rule->why));
+        TRY(doc_string_at(&l->ctx, r, "why", true, "rule", &rule->why));
         TRY(doc_require(&l->ctx, r, "when", "rule", &when));
         char text[1024];
         TRY(load_cond(l, when, 0, &a->conditions[i], text, sizeof text, &rule->facts));
         rule->condition = arena_strdup(&l->p->mem, text);
         if (!rule->condition)
-            return nomem(l);
+            return doc_nomem(&l->ctx);
     }
     a->rule_count = list->count;
     return IOTSSF_OK;
@@ -222,7 +204,7 @@ static iotssf_status load_axis(loader *l, const doc_node *axes, const char *key,
     TRY(doc_require(&l->ctx, axes, key, "axes", &axis));
     TRY(doc_expect(&l->ctx, axis, DOC_MAPPING, key));
     TRY(doc_check_keys(&l->ctx, axis, keys, key));
-    TRY(get_string(l, axis, "name", true, key, &a->name));
+    TRY(doc_string_at(&l->ctx, axis, "name", true, key, &a->name));
     TRY(load_levels(l, axis, a));
     TRY(doc_require(&l->ctx, axis, "default_level", key, &def));
     TRY(doc_integer(&l->ctx, def, 1, a->level_count, "default_level", &v));
@@ -238,7 +220,7 @@ static iotssf_status load_equivalents(loader *l, const doc_node *n, iotssf_tier 
     TRY(doc_expect(&l->ctx, n, DOC_MAPPING, "equivalents"));
     iotssf_equivalent *eq = arena_alloc(&l->p->mem, (n->count + 1) * sizeof *eq);
     if (!eq)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < n->count; i++) {
         const doc_node *v = n->pairs[i].value;
         eq[i].scheme = n->pairs[i].key->text;
@@ -248,8 +230,8 @@ static iotssf_status load_equivalents(loader *l, const doc_node *n, iotssf_tier 
         }
         TRY(doc_expect(&l->ctx, v, DOC_MAPPING, "equivalent"));
         TRY(doc_check_keys(&l->ctx, v, keys, "equivalent"));
-        TRY(get_string(l, v, "level", true, "equivalent", &eq[i].level));
-        TRY(get_string(l, v, "note", false, "equivalent", &eq[i].note));
+        TRY(doc_string_at(&l->ctx, v, "level", true, "equivalent", &eq[i].level));
+        TRY(doc_string_at(&l->ctx, v, "note", false, "equivalent", &eq[i].note));
     }
     t->equivalents = eq;
     t->equivalent_count = n->count;
@@ -266,20 +248,20 @@ static iotssf_status load_tiers(loader *l, const doc_node *root)
         return doc_error(&l->ctx, list, "tiers: at least one tier is needed");
     l->p->tiers = arena_alloc(&l->p->mem, list->count * sizeof *l->p->tiers);
     if (!l->p->tiers)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < list->count; i++) {
         const doc_node *t = list->items[i];
         iotssf_tier *tier = &l->p->tiers[i];
         TRY(doc_expect(&l->ctx, t, DOC_MAPPING, "tier"));
         TRY(doc_check_keys(&l->ctx, t, keys, "tier"));
-        TRY(get_string(l, t, "id", true, "tier", &tier->id));
+        TRY(doc_string_at(&l->ctx, t, "id", true, "tier", &tier->id));
         for (size_t j = 0; j < i; j++)
             if (strcmp(l->p->tiers[j].id, tier->id) == 0)
                 return doc_error(&l->ctx, doc_get(t, "id"), "tier id '%s' is used twice",
                                  tier->id);
         tier->rank = (int)i + 1;
-        TRY(get_string(l, t, "name", true, "tier", &tier->name));
-        TRY(get_string(l, t, "description", true, "tier", &tier->description));
+        TRY(doc_string_at(&l->ctx, t, "name", true, "tier", &tier->name));
+        TRY(doc_string_at(&l->ctx, t, "description", true, "tier", &tier->description));
         const doc_node *eq = doc_get(t, "equivalents");
         if (eq)
             TRY(load_equivalents(l, eq, tier));
@@ -314,15 +296,15 @@ static iotssf_status load_categories(loader *l, const doc_node *root)
     TRY(doc_expect(&l->ctx, list, DOC_SEQUENCE, "categories"));
     p->categories = arena_alloc(&p->mem, (list->count + 1) * sizeof *p->categories);
     if (!p->categories)
-        return nomem(l);
+        return doc_nomem(&l->ctx);
     for (size_t i = 0; i < list->count; i++) {
         const doc_node *c = list->items[i];
         iotssf_category *cat = &p->categories[i];
         TRY(doc_expect(&l->ctx, c, DOC_MAPPING, "category"));
         TRY(doc_check_keys(&l->ctx, c, keys, "category"));
-        TRY(get_string(l, c, "id", true, "category", &cat->id));
-        TRY(get_string(l, c, "name", true, "category", &cat->name));
-        TRY(get_string(l, c, "description", true, "category", &cat->description));
+        TRY(doc_string_at(&l->ctx, c, "id", true, "category", &cat->id));
+        TRY(doc_string_at(&l->ctx, c, "name", true, "category", &cat->name));
+        TRY(doc_string_at(&l->ctx, c, "description", true, "category", &cat->description));
         TRY(load_range(l, c, "axis1", p->axes[0].level_count, &cat->axis1_min, &cat->axis1_max));
         TRY(load_range(l, c, "axis2", p->axes[1].level_count, &cat->axis2_min, &cat->axis2_max));
         for (int a1 = cat->axis1_min; a1 <= cat->axis1_max; a1++)
@@ -394,9 +376,9 @@ static iotssf_status load_policy(loader *l, const doc_node *root)
     const doc_node *axes;
     TRY(doc_expect(&l->ctx, root, DOC_MAPPING, "policy file"));
     TRY(doc_check_keys(&l->ctx, root, keys, "policy file"));
-    TRY(get_string(l, root, "policy", true, "policy file", &p->id));
-    TRY(get_string(l, root, "version", true, "policy file", &p->version));
-    TRY(get_string(l, root, "title", true, "policy file", &p->title));
+    TRY(doc_string_at(&l->ctx, root, "policy", true, "policy file", &p->id));
+    TRY(doc_string_at(&l->ctx, root, "version", true, "policy file", &p->version));
+    TRY(doc_string_at(&l->ctx, root, "title", true, "policy file", &p->title));
     TRY(doc_require(&l->ctx, root, "axes", "policy file", &axes));
     TRY(doc_expect(&l->ctx, axes, DOC_MAPPING, "axes"));
     TRY(doc_check_keys(&l->ctx, axes, axis_keys, "axes"));

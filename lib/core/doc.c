@@ -514,3 +514,19 @@ iotssf_status doc_bool(doc_ctx *c, const doc_node *node, const char *what, bool 
         *out = i % 2 == 1;
     return st;
 }
+
+iotssf_status doc_string_at(doc_ctx *c, const doc_node *map, const char *key, bool required,
+                            const char *what, const char **out)
+{
+    const doc_node *n = doc_get(map, key);
+    *out = NULL;
+    if (!n)
+        return required ? doc_error(c, map, "%s: missing required key '%s'", what, key)
+                        : IOTSSF_OK;
+    return doc_string(c, n, what, out);
+}
+
+iotssf_status doc_nomem(doc_ctx *c)
+{
+    return iotssf_fail(c->err, IOTSSF_E_NOMEM, c->file, 0, 0, "out of memory");
+}

@@ -99,6 +99,12 @@ iotssf_status doc_require(doc_ctx *c, const doc_node *map, const char *key, cons
 
 /* A non-empty scalar string. */
 iotssf_status doc_string(doc_ctx *c, const doc_node *node, const char *what, const char **out);
+/* The string at map[key]; *out NULL when the key is absent and not
+ * `required` (an absent required key is an error at the map). */
+iotssf_status doc_string_at(doc_ctx *c, const doc_node *map, const char *key, bool required,
+                            const char *what, const char **out);
+/* "out of memory", at the file being read. */
+iotssf_status doc_nomem(doc_ctx *c);
 
 /* A scalar that is one of `names` (NULL-terminated); *out is its index. */
 iotssf_status doc_enum(doc_ctx *c, const doc_node *node, const char *const *names,
