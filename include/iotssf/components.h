@@ -75,6 +75,22 @@ typedef struct iotssf_components {
 void iotssf_components_init(iotssf_components *c);
 void iotssf_components_free(iotssf_components *c);
 
+/* Building a list (the firmware scan and the probe's banners both do):
+ * the component with this id and version (and partialness), or NULL. */
+iotssf_component *iotssf_components_find(iotssf_components *c, const char *id,
+                                         const char *version, bool partial);
+/* A new, zeroed component at the end; NULL (and err set) when out of memory
+ * or past the cap on components per list. */
+iotssf_component *iotssf_components_push(iotssf_components *c, iotssf_error *err);
+/* Strings are copied; the same evidence twice is kept once, and evidence
+ * past a cap per component is dropped. */
+iotssf_status iotssf_component_add_evidence(iotssf_component *c, const char *method,
+                                            const char *origin, const char *path,
+                                            uint64_t offset, const char *text,
+                                            iotssf_error *err);
+/* By id, then version. */
+void iotssf_components_sort(iotssf_components *c);
+
 /* ---- identification ---- */
 
 /* The loaded signatures (data/components/<id>.yaml, docs/components.md). */

@@ -64,8 +64,8 @@ static bool same_text(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-iotssf_component *components_find(iotssf_components *c, const char *id, const char *version,
-                                  bool partial)
+iotssf_component *iotssf_components_find(iotssf_components *c, const char *id,
+                                         const char *version, bool partial)
 {
     for (size_t i = 0; i < c->count; i++) {
         iotssf_component *x = &c->items[i];
@@ -76,7 +76,7 @@ iotssf_component *components_find(iotssf_components *c, const char *id, const ch
     return NULL;
 }
 
-iotssf_component *components_push(iotssf_components *c, iotssf_error *err)
+iotssf_component *iotssf_components_push(iotssf_components *c, iotssf_error *err)
 {
     if (c->count >= MAX_COMPONENTS) {
         iotssf_fail(err, IOTSSF_E_INPUT, NULL, 0, 0, "more than %d components", MAX_COMPONENTS);
@@ -107,9 +107,10 @@ static char *dup_or_null(const char *s, bool *failed)
     return d;
 }
 
-iotssf_status component_add_evidence(iotssf_component *c, const char *method, const char *origin,
-                                     const char *path, uint64_t offset, const char *text,
-                                     iotssf_error *err)
+iotssf_status iotssf_component_add_evidence(iotssf_component *c, const char *method,
+                                            const char *origin, const char *path,
+                                            uint64_t offset, const char *text,
+                                            iotssf_error *err)
 {
     for (size_t i = 0; i < c->evidence_count; i++) {
         const iotssf_component_evidence *e = &c->evidence[i];
@@ -167,7 +168,7 @@ static int by_id_version(const void *pa, const void *pb)
     return d ? d : (int)a->version_partial - (int)b->version_partial;
 }
 
-void components_sort(iotssf_components *c)
+void iotssf_components_sort(iotssf_components *c)
 {
     if (c->count > 1)
         qsort(c->items, c->count, sizeof *c->items, by_id_version);

@@ -25,10 +25,10 @@ static iotssf_component *get_component(iotssf_component_scan *s, size_t sig,
 {
     const comp_sig *g = &s->sigs->sigs[sig];
     const char *v = version && version[0] ? version : NULL;
-    iotssf_component *c = components_find(&s->comps, g->id, v, partial && v);
+    iotssf_component *c = iotssf_components_find(&s->comps, g->id, v, partial && v);
     if (c)
         return c;
-    if (!(c = components_push(&s->comps, err)))
+    if (!(c = iotssf_components_push(&s->comps, err)))
         return NULL;
     c->id = strdup(g->id);
     c->version = v ? strdup(v) : NULL;
@@ -46,8 +46,8 @@ static iotssf_status add_to(iotssf_component *c, const found *f, const iotssf_co
 {
     if (f->confidence > c->confidence)
         c->confidence = f->confidence;
-    iotssf_status st = component_add_evidence(c, f->method, file->origin, file->path, f->offset,
-                                              f->text, err);
+    iotssf_status st = iotssf_component_add_evidence(c, f->method, file->origin, file->path,
+                                                     f->offset, f->text, err);
     if (!st && file->path)
         st = component_add_file(c, file, err);
     return st;
@@ -128,8 +128,8 @@ static iotssf_status absorb(iotssf_component *into, iotssf_component *from, iots
 {
     for (size_t i = 0; i < from->evidence_count; i++) {
         const iotssf_component_evidence *e = &from->evidence[i];
-        iotssf_status st = component_add_evidence(into, e->method, e->origin, e->path, e->offset,
-                                                  e->text, err);
+        iotssf_status st = iotssf_component_add_evidence(into, e->method, e->origin, e->path,
+                                                         e->offset, e->text, err);
         if (st)
             return st;
     }
@@ -174,7 +174,8 @@ static iotssf_status reconcile_package(iotssf_component_scan *s, const pkg_recor
         if (same) {
             agreed = true;
             c->confidence = IOTSSF_CONFIDENCE_HIGH;
-            st = component_add_evidence(c, p->method, p->origin, p->path, p->offset, text, err);
+            st = iotssf_component_add_evidence(c, p->method, p->origin, p->path, p->offset, text,
+                                               err);
         } else {
             st = set_note(c, p, err);
         }
@@ -189,11 +190,11 @@ static iotssf_status reconcile_package(iotssf_component_scan *s, const pkg_recor
         return err->status;
     if (c->confidence < IOTSSF_CONFIDENCE_MEDIUM)
         c->confidence = IOTSSF_CONFIDENCE_MEDIUM;
-    iotssf_status st = component_add_evidence(c, p->method, p->origin, p->path, p->offset, text,
-                                              err);
-    iotssf_component *bare = components_find(&s->comps, id, NULL, false);
+    iotssf_status st =
+        iotssf_component_add_evidence(c, p->method, p->origin, p->path, p->offset, text, err);
+    iotssf_component *bare = iotssf_components_find(&s->comps, id, NULL, false);
     if (!st && bare) {
-        c = components_find(&s->comps, id, p->upstream, false); /* `bare` may move nothing */
+        c = iotssf_components_find(&s->comps, id, p->upstream, false); /* `bare` may move nothing */
         st = absorb(c, bare, err);
     }
     return st;

@@ -376,13 +376,13 @@ iotssf_status iotssf_component_scan_finish(iotssf_component_scan *s, iotssf_comp
     if (st)
         return st;
     for (size_t i = 0; i < s->comps.count; i++) {
-        iotssf_component *c = components_push(out, err);
+        iotssf_component *c = iotssf_components_push(out, err);
         if (!c)
             return err->status;
         *c = s->comps.items[i];
         memset(&s->comps.items[i], 0, sizeof s->comps.items[i]);
     }
     s->comps.count = 0;
-    components_sort(out);
+    iotssf_components_sort(out);
     return IOTSSF_OK;
 }

@@ -82,15 +82,8 @@ void pkgdb_upstream(const char *version, char *out, size_t size);
 iotssf_status scan_conclude(iotssf_component_scan *s, iotssf_error *err);
 
 /* Component list helpers (components.c). */
-iotssf_component *components_find(iotssf_components *c, const char *id, const char *version,
-                                  bool partial);
-iotssf_component *components_push(iotssf_components *c, iotssf_error *err);
-iotssf_status component_add_evidence(iotssf_component *c, const char *method, const char *origin,
-                                     const char *path, uint64_t offset, const char *text,
-                                     iotssf_error *err);
 iotssf_status component_add_file(iotssf_component *c, const iotssf_component_file *f,
                                  iotssf_error *err);
 void component_free(iotssf_component *c);
-void components_sort(iotssf_components *c);
 
 #endif

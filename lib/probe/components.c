@@ -22,7 +22,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../components/scan_internal.h"
 #include "iotssf/probe.h"
 
 typedef struct banner_product {
@@ -164,16 +163,16 @@ static iotssf_status new_component(iotssf_component *c, const banner_hit *hit, i
 static iotssf_status add_hit(iotssf_components *out, const banner_hit *hit, const char *where,
                              const char *banner, iotssf_error *err)
 {
-    iotssf_component *c = components_find(out, hit->product->id, hit->version, false);
+    iotssf_component *c = iotssf_components_find(out, hit->product->id, hit->version, false);
     if (!c) {
-        c = components_push(out, err);
+        c = iotssf_components_push(out, err);
         if (!c)
             return err->status;
         iotssf_status st = new_component(c, hit, err);
         if (st)
             return st;
     }
-    return component_add_evidence(c, "banner", NULL, where, 0, banner, err);
+    return iotssf_component_add_evidence(c, "banner", NULL, where, 0, banner, err);
 }
 
 static iotssf_status add_service(iotssf_components *out, const iotssf_probe_host *h,
@@ -216,7 +215,7 @@ iotssf_status iotssf_probe_components(const iotssf_probe_result *r, iotssf_compo
         iotssf_components_free(&list);
         return st;
     }
-    components_sort(&list);
+    iotssf_components_sort(&list);
     *out = list;
     return IOTSSF_OK;
 }
