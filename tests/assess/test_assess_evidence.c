@@ -30,6 +30,7 @@
 #include "iotssf/assess.h"
 #include "iotssf/iotssf.h"
 #include "util.h"
+#include "assess_util.h"
 
 typedef struct fixture {
     char *data_dir, *policy_path, *grading_path, *image, *report;
@@ -60,14 +61,6 @@ static iotssf_assess_options options(const fixture *f, const iotssf_profile *p,
     };
 }
 
-static int fail_setup(const iotssf_error *err)
-{
-    char buf[2048];
-    iotssf_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "setup: %s\n", buf);
-    return -1;
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -89,14 +82,14 @@ static int setup(void **state)
         iotssf_rules_load(f->data_dir, f->catalog, &f->rules, &err) ||
         iotssf_grading_load(f->grading_path, f->catalog, &f->grading, &err) ||
         iotssf_assess_read_profile(source_path("examples/netcam.yaml"), &f->netcam, &err))
-        return fail_setup(&err);
+        return assess_setup_failed("setup", &err);
     iotssf_fw_options fo = {.limits = iotssf_fw_default_limits(), .data_dir = f->data_dir,
                             .rules = f->rules};
     if (iotssf_firmware_inspect(f->image, &fo, &f->firmware, &err))
-        return fail_setup(&err);
+        return assess_setup_failed("setup", &err);
     FILE *out = fopen(f->report, "w");
     if (!out || iotssf_firmware_report(out, IOTSSF_FORMAT_JSON, f->firmware, &err))
-        return fail_setup(&err);
+        return assess_setup_failed("setup", &err);
     fclose(out);
     return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "iotssf/assess.h"
 #include "util.h"
+#include "assess_util.h"
 
 typedef struct fixture {
     iotssf_catalog *catalog;
@@ -26,30 +27,22 @@ typedef struct fixture {
     iotssf_requirement_verdict *v;
 } fixture;
 
-static int fail_setup(const char *what, const iotssf_error *err)
-{
-    char buf[2048];
-    iotssf_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "%s: %s\n", what, buf);
-    return -1;
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     iotssf_error err;
     *state = f;
     if (iotssf_catalog_load(source_path("data"), &f->catalog, &err))
-        return fail_setup("catalog", &err);
+        return assess_setup_failed("catalog", &err);
     if (iotssf_policy_load(source_path("data/policy/default.yaml"), &f->policy, &err))
-        return fail_setup("policy", &err);
+        return assess_setup_failed("policy", &err);
     iotssf_profile_reader *r = iotssf_profile_reader_open(source_path("examples/netcam.yaml"), &err);
     if (!r || iotssf_profile_reader_next(r, &f->netcam, &err))
-        return fail_setup("profile", &err);
+        return assess_setup_failed("profile", &err);
     iotssf_profile_reader_close(r);
     if (iotssf_categorize(f->policy, f->netcam, &f->netcam->use_modes[0], &f->place, &err) ||
         iotssf_requirements_for(f->catalog, f->netcam, &f->place, &f->applied, &f->count, &err))
-        return fail_setup("placement", &err);
+        return assess_setup_failed("placement", &err);
     f->v = calloc(f->count, sizeof *f->v);
     return f->v ? 0 : -1;
 }

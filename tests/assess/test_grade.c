@@ -16,6 +16,7 @@
 
 #include "iotssf/assess.h"
 #include "util.h"
+#include "assess_util.h"
 
 enum { MAX_SCHEMES = 16 };
 
@@ -32,33 +33,25 @@ typedef struct fixture {
     size_t scheme_count;
 } fixture;
 
-static int fail_setup(const char *what, const iotssf_error *err)
-{
-    char buf[2048];
-    iotssf_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "%s: %s\n", what, buf);
-    return -1;
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     iotssf_error err;
     *state = f;
     if (iotssf_catalog_load(source_path("data"), &f->catalog, &err))
-        return fail_setup("catalog", &err);
+        return assess_setup_failed("catalog", &err);
     if (iotssf_policy_load(source_path("data/policy/default.yaml"), &f->policy, &err))
-        return fail_setup("policy", &err);
+        return assess_setup_failed("policy", &err);
     if (iotssf_grading_load(source_path("data/grading/default.yaml"), f->catalog, &f->grading,
                             &err))
-        return fail_setup("grading", &err);
+        return assess_setup_failed("grading", &err);
     iotssf_profile_reader *r = iotssf_profile_reader_open(source_path("examples/netcam.yaml"), &err);
     if (!r || iotssf_profile_reader_next(r, &f->netcam, &err))
-        return fail_setup("profile", &err);
+        return assess_setup_failed("profile", &err);
     iotssf_profile_reader_close(r);
     if (iotssf_categorize(f->policy, f->netcam, &f->netcam->use_modes[0], &f->place, &err) ||
         iotssf_requirements_for(f->catalog, f->netcam, &f->place, &f->applied, &f->count, &err))
-        return fail_setup("placement", &err);
+        return assess_setup_failed("placement", &err);
     f->v = calloc(f->count, sizeof *f->v);
     return f->v ? 0 : -1;
 }
@@ -344,7 +337,7 @@ static iotssf_grading *rules(fixture *f, const char *text)
     iotssf_error err;
     iotssf_status st = iotssf_grading_parse("test.yaml", text, strlen(text), f->catalog, &g, &err);
     if (st)
-        fail_setup("rules", &err);
+        assess_setup_failed("rules", &err);
     assert_int_equal(st, IOTSSF_OK);
     return g;
 }
