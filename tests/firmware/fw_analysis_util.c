@@ -189,3 +189,27 @@ void print_findings(const analysis_run *r)
                       f->message, f->evidence ? f->evidence : "");
     }
 }
+
+void assert_exactly(const analysis_run *r, const fw_expected *exp, size_t n)
+{
+    bool ok = r->findings.count == n;
+    bool *used = calloc(r->findings.count + 1, sizeof *used);
+    for (size_t i = 0; i < n; i++) {
+        bool found = false;
+        for (size_t k = 0; k < r->findings.count && !found; k++) {
+            const iotssf_finding *f = &r->findings.items[k];
+            if (!used[k] && strcmp(f->rule->id, exp[i].rule) == 0 &&
+                strcmp(f->path, exp[i].path) == 0 && f->line == exp[i].line &&
+                strcmp(f->evidence ? f->evidence : "", exp[i].evidence) == 0)
+                found = used[k] = true;
+        }
+        if (!found)
+            print_message("missing: %s %s:%u | %s\n", exp[i].rule, exp[i].path, exp[i].line,
+                          exp[i].evidence);
+        ok &= found;
+    }
+    free(used);
+    if (!ok)
+        print_findings(r);
+    assert_true(ok);
+}

@@ -39,4 +39,15 @@ size_t findings_at_least(const analysis_run *r, iotssf_severity severity);
 /* Prints every finding (for a failing test's log). */
 void print_findings(const analysis_run *r);
 
+/* One finding a test expects: rule, file, line (0: none) and evidence. */
+typedef struct fw_expected {
+    const char *rule, *path;
+    unsigned line;
+    const char *evidence;
+} fw_expected;
+
+/* The findings are exactly `exp`, in any order; prints what is missing and
+ * every finding when not. */
+void assert_exactly(const analysis_run *r, const fw_expected *exp, size_t n);
+
 #endif

@@ -94,37 +94,6 @@ static void random_password(char *out, size_t size)
     out[k] = '\0';
 }
 
-typedef struct expected {
-    const char *rule, *path;
-    unsigned line;
-    const char *evidence;
-} expected;
-
-/* The findings are exactly `exp` (in any order). */
-static void assert_exactly(const analysis_run *r, const expected *exp, size_t n)
-{
-    bool ok = r->findings.count == n;
-    bool *used = calloc(r->findings.count + 1, sizeof *used);
-    for (size_t i = 0; i < n; i++) {
-        bool found = false;
-        for (size_t k = 0; k < r->findings.count && !found; k++) {
-            const iotssf_finding *f = &r->findings.items[k];
-            if (!used[k] && strcmp(f->rule->id, exp[i].rule) == 0 &&
-                strcmp(f->path, exp[i].path) == 0 && f->line == exp[i].line &&
-                strcmp(f->evidence ? f->evidence : "", exp[i].evidence) == 0)
-                found = used[k] = true;
-        }
-        if (!found)
-            print_message("missing: %s %s:%u | %s\n", exp[i].rule, exp[i].path, exp[i].line,
-                          exp[i].evidence);
-        ok &= found;
-    }
-    free(used);
-    if (!ok)
-        print_findings(r);
-    assert_true(ok);
-}
-
 /* ---- the parsers ---------------------------------------------------------- */
 
 static void test_passwd_parser_fields_and_malformed_lines(void **state)
@@ -307,7 +276,7 @@ static void test_every_account_case(void **state)
     snprintf(old_md5, sizeof old_md5, "root:%s", t.md5_old_excerpt);
     char support[160];
     snprintf(support, sizeof support, "support:%s", t.strong_excerpt);
-    const expected exp[] = {
+    const fw_expected exp[] = {
         {"FW-ACCOUNT-DEFAULT-PASSWORD", "etc/shadow", 1, "root:vizxv"},
         {"FW-ACCOUNT-EMPTY-PASSWORD", "etc/passwd", 3, "guest: empty password field, shell /bin/sh"},
         {"FW-ACCOUNT-EMPTY-PASSWORD-NOLOGIN", "etc/passwd", 4,
@@ -371,7 +340,7 @@ static void test_inline_hashes_openwrt_and_shadow_only(void **state)
     char setting[128];
     hash_of("$1$", "support", setting);
     snprintf(support, sizeof support, "support:%s", setting);
-    const expected exp[] = {
+    const fw_expected exp[] = {
         {"FW-ACCOUNT-LEGACY-HASH", "etc_ro/passwd", 1, md5},
         {"FW-ACCOUNT-DEFAULT-PASSWORD", "etc_ro/passwd", 1, "root:root"},
         {"FW-ACCOUNT-LEGACY-HASH", "etc_ro/passwd", 2, des},
@@ -407,7 +376,7 @@ static void test_clean_device_has_nothing_high(void **state)
     char evidence[160];
     snprintf(evidence, sizeof evidence, "owner:%s", excerpt);
     /* The hash is still the same on every unit: a medium finding, no more. */
-    const expected exp[] = {{"FW-ACCOUNT-BUILTIN-PASSWORD", "etc/shadow", 3, evidence}};
+    const fw_expected exp[] = {{"FW-ACCOUNT-BUILTIN-PASSWORD", "etc/shadow", 3, evidence}};
     assert_exactly(&r, exp, 1);
     assert_int_equal(findings_at_least(&r, IOTSSF_SEV_HIGH), 0);
     analysis_run_free(&r);

@@ -60,36 +60,6 @@ static void mosquitto_line(const char *user, const char *password, char *out, si
     snprintf(out, size, "%s:$7$101$%s$%s\n", user, salt64, key64);
 }
 
-typedef struct expected {
-    const char *rule, *path;
-    unsigned line;
-    const char *evidence;
-} expected;
-
-static void assert_exactly(const analysis_run *r, const expected *exp, size_t n)
-{
-    bool ok = r->findings.count == n;
-    bool *used = calloc(r->findings.count + 1, sizeof *used);
-    for (size_t i = 0; i < n; i++) {
-        bool found = false;
-        for (size_t k = 0; k < r->findings.count && !found; k++) {
-            const iotssf_finding *f = &r->findings.items[k];
-            if (!used[k] && strcmp(f->rule->id, exp[i].rule) == 0 &&
-                strcmp(f->path, exp[i].path) == 0 && f->line == exp[i].line &&
-                strcmp(f->evidence ? f->evidence : "", exp[i].evidence) == 0)
-                found = used[k] = true;
-        }
-        if (!found)
-            print_message("missing: %s %s:%u | %s\n", exp[i].rule, exp[i].path, exp[i].line,
-                          exp[i].evidence);
-        ok &= found;
-    }
-    free(used);
-    if (!ok)
-        print_findings(r);
-    assert_true(ok);
-}
-
 /* The planted secrets; none may appear whole in any evidence. */
 static const char *const planted[] = {
     "Sunset-Harbor-2231",
@@ -232,7 +202,7 @@ static void test_planted_secrets_exactly(void **state)
     const char *root = build_tree();
     analysis_run r;
     analysis_run_tree(&fw_analysis_secrets, root, &r);
-    const expected exp[] = {
+    const fw_expected exp[] = {
         {"FW-SECRET-WIFI-PSK", "etc/wpa_supplicant.conf", 4, "psk=Su**************31"},
         {"FW-SECRET-WIFI-PSK", "etc/wpa_supplicant.conf", 9, "psk=0f****************5c"},
         {"FW-SECRET-WIFI-PSK", "etc/hostapd.conf", 3, "wpa_passphrase=Co**********42"},
