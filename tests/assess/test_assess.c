@@ -27,32 +27,18 @@
 #include "assess_util.h"
 
 typedef struct fixture {
-    char *data_dir, *policy_path, *grading_path, *image;
-    iotssf_policy *policy;
-    iotssf_catalog *catalog;
-    iotssf_rule_set *rules;
-    iotssf_grading *grading;
-    iotssf_profile *netcam;
-    iotssf_fw_result *firmware;
+    netcam_world w;
     iotssf_evidence *evidence;
     json_t *doc; /* firmware evidence only */
 } fixture;
-
-static char *joined(const char *a, const char *b)
-{
-    size_t len = strlen(a) + strlen(b) + 1;
-    char *s = malloc(len);
-    snprintf(s, len, "%s%s", a, b);
-    return s;
-}
 
 static iotssf_status assess(const fixture *f, const iotssf_evidence *e,
                             const iotssf_answers *answers, json_t **doc, iotssf_error *err)
 {
     iotssf_assess_options o = {
-        .data_dir = f->data_dir, .catalog = f->catalog, .policy = f->policy,
-        .policy_file = f->policy_path, .rules = f->rules, .grading = f->grading,
-        .profile = f->netcam, .evidence = e,
+        .data_dir = f->w.data_dir, .catalog = f->w.catalog, .policy = f->w.policy,
+        .policy_file = f->w.policy_path, .rules = f->w.rules, .grading = f->w.grading,
+        .profile = f->w.netcam, .evidence = e,
         .answers = answers, .assessed_at = "2026-11-24T10:00:00Z",
     };
     iotssf_error_clear(err);
@@ -63,31 +49,12 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     *state = f;
+    if (netcam_world_open(&f->w, "assess-netcam.bin"))
+        return -1;
     iotssf_error err;
     iotssf_error_clear(&err);
-    f->data_dir = strdup(source_path("data"));
-    f->policy_path = joined(f->data_dir, "/policy/default.yaml");
-    f->grading_path = joined(f->data_dir, "/grading/default.yaml");
-    f->image = strdup(IOTSSF_BUILD_DIR "/assess-netcam.bin");
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s/examples/build-netcam-firmware.sh %s >&2", IOTSSF_SOURCE_DIR,
-             f->image);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "setup: examples/build-netcam-firmware.sh failed\n");
-        return -1;
-    }
-    if (iotssf_policy_load(f->policy_path, &f->policy, &err) ||
-        iotssf_catalog_load(f->data_dir, &f->catalog, &err) ||
-        iotssf_rules_load(f->data_dir, f->catalog, &f->rules, &err) ||
-        iotssf_grading_load(f->grading_path, f->catalog, &f->grading, &err) ||
-        iotssf_assess_read_profile(source_path("examples/netcam.yaml"), &f->netcam, &err))
-        return assess_setup_failed("setup", &err);
-    iotssf_fw_options fo = {.limits = iotssf_fw_default_limits(), .data_dir = f->data_dir,
-                            .rules = f->rules};
-    if (iotssf_firmware_inspect(f->image, &fo, &f->firmware, &err))
-        return assess_setup_failed("setup", &err);
-    f->evidence = iotssf_evidence_new(f->rules, &err);
-    if (!f->evidence || iotssf_evidence_use_firmware(f->evidence, f->firmware, &err) ||
+    f->evidence = iotssf_evidence_new(f->w.rules, &err);
+    if (!f->evidence || iotssf_evidence_use_firmware(f->evidence, f->w.firmware, &err) ||
         assess(f, f->evidence, NULL, &f->doc, &err))
         return assess_setup_failed("setup", &err);
     return 0;
@@ -98,17 +65,7 @@ static int teardown(void **state)
     fixture *f = *state;
     json_decref(f->doc);
     iotssf_evidence_free(f->evidence);
-    iotssf_fw_result_free(f->firmware);
-    iotssf_profile_free(f->netcam);
-    iotssf_grading_free(f->grading);
-    iotssf_rules_free(f->rules);
-    iotssf_catalog_free(f->catalog);
-    iotssf_policy_free(f->policy);
-    unlink(f->image);
-    free(f->image);
-    free(f->grading_path);
-    free(f->policy_path);
-    free(f->data_dir);
+    netcam_world_close(&f->w);
     free(f);
     return 0;
 }
@@ -233,11 +190,11 @@ static void test_passes_are_covered(void **state)
         if (strcmp(str(v, "verdict"), "pass") != 0)
             continue;
         passes++;
-        const iotssf_requirement *r = iotssf_catalog_find(f->catalog, str(v, "requirement"));
+        const iotssf_requirement *r = iotssf_catalog_find(f->w.catalog, str(v, "requirement"));
         assert_true(r->verification & IOTSSF_VERIFY_FIRMWARE);
         bool covered = false;
-        for (size_t k = 0; k < iotssf_rules_count(f->rules); k++) {
-            const iotssf_rule_def *rule = iotssf_rules_at(f->rules, k);
+        for (size_t k = 0; k < iotssf_rules_count(f->w.rules); k++) {
+            const iotssf_rule_def *rule = iotssf_rules_at(f->w.rules, k);
             for (size_t q = 0; q < rule->requirement_count; q++)
                 covered |= strncmp(rule->id, "FW-", 3) == 0 &&
                            strcmp(rule->requirements[q], r->id) == 0;
@@ -295,7 +252,7 @@ static void test_totals_add_up(void **state)
     }
     const json_t *sev = json_object_get(totals, "findings");
     assert_int_equal(json_integer_value(json_object_get(sev, "critical")), 2);
-    assert_int_equal(f->firmware->findings.count,
+    assert_int_equal(f->w.firmware->findings.count,
                      json_array_size(json_object_get(f->doc, "findings")));
     /* A critical machine failure keeps every mode below bronze. */
     assert_string_equal(str(f->doc, "grade"), "none");
@@ -338,7 +295,7 @@ static char *set_field(const char *text, const char *qid, const char *key, const
 static char *questionnaire_text(const fixture *f, iotssf_questionnaire **q)
 {
     iotssf_error err;
-    assert_int_equal(iotssf_questionnaire_build(f->catalog, f->data_dir, f->policy, f->netcam, q,
+    assert_int_equal(iotssf_questionnaire_build(f->w.catalog, f->w.data_dir, f->w.policy, f->w.netcam, q,
                                                 &err), IOTSSF_OK);
     char *buf = NULL;
     size_t len = 0;
@@ -558,7 +515,7 @@ static void test_document_has_every_key(void **state)
     assert_true(json_is_null(json_object_get(evidence, "answers")));
     const json_t *fw = json_object_get(evidence, "firmware");
     expect_keys(fw, "firmware", KEYS("image", "sha256", "size", "components"));
-    assert_string_equal(str(fw, "sha256"), f->firmware->sha256);
+    assert_string_equal(str(fw, "sha256"), f->w.firmware->sha256);
     const json_t *components = json_object_get(fw, "components");
     for (size_t i = 0; i < json_array_size(components); i++)
         expect_keys(json_array_get(components, i), "component",

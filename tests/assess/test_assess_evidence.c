@@ -33,29 +33,16 @@
 #include "assess_util.h"
 
 typedef struct fixture {
-    char *data_dir, *policy_path, *grading_path, *image, *report;
-    iotssf_policy *policy;
-    iotssf_catalog *catalog;
-    iotssf_rule_set *rules;
-    iotssf_grading *grading;
-    iotssf_profile *netcam;
-    iotssf_fw_result *firmware;
+    netcam_world w;
+    char *report; /* the firmware's JSON report */
 } fixture;
-
-static char *joined(const char *a, const char *b)
-{
-    size_t len = strlen(a) + strlen(b) + 1;
-    char *s = malloc(len);
-    snprintf(s, len, "%s%s", a, b);
-    return s;
-}
 
 static iotssf_assess_options options(const fixture *f, const iotssf_profile *p,
                                      const iotssf_evidence *e)
 {
     return (iotssf_assess_options){
-        .data_dir = f->data_dir, .catalog = f->catalog, .policy = f->policy,
-        .policy_file = f->policy_path, .rules = f->rules, .grading = f->grading,
+        .data_dir = f->w.data_dir, .catalog = f->w.catalog, .policy = f->w.policy,
+        .policy_file = f->w.policy_path, .rules = f->w.rules, .grading = f->w.grading,
         .profile = p, .evidence = e,
         .assessed_at = "2026-11-24T10:00:00Z",
     };
@@ -65,30 +52,13 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     *state = f;
+    f->report = strdup(IOTSSF_BUILD_DIR "/assess-evidence-netcam.json");
+    if (netcam_world_open(&f->w, "assess-evidence-netcam.bin"))
+        return -1;
     iotssf_error err;
     iotssf_error_clear(&err);
-    f->data_dir = strdup(source_path("data"));
-    f->policy_path = joined(f->data_dir, "/policy/default.yaml");
-    f->grading_path = joined(f->data_dir, "/grading/default.yaml");
-    f->image = strdup(IOTSSF_BUILD_DIR "/assess-evidence-netcam.bin");
-    f->report = strdup(IOTSSF_BUILD_DIR "/assess-evidence-netcam.json");
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s/examples/build-netcam-firmware.sh %s >&2", IOTSSF_SOURCE_DIR,
-             f->image);
-    if (system(cmd) != 0)
-        return fprintf(stderr, "setup: building the example firmware failed\n"), -1;
-    if (iotssf_policy_load(f->policy_path, &f->policy, &err) ||
-        iotssf_catalog_load(f->data_dir, &f->catalog, &err) ||
-        iotssf_rules_load(f->data_dir, f->catalog, &f->rules, &err) ||
-        iotssf_grading_load(f->grading_path, f->catalog, &f->grading, &err) ||
-        iotssf_assess_read_profile(source_path("examples/netcam.yaml"), &f->netcam, &err))
-        return assess_setup_failed("setup", &err);
-    iotssf_fw_options fo = {.limits = iotssf_fw_default_limits(), .data_dir = f->data_dir,
-                            .rules = f->rules};
-    if (iotssf_firmware_inspect(f->image, &fo, &f->firmware, &err))
-        return assess_setup_failed("setup", &err);
     FILE *out = fopen(f->report, "w");
-    if (!out || iotssf_firmware_report(out, IOTSSF_FORMAT_JSON, f->firmware, &err))
+    if (!out || iotssf_firmware_report(out, IOTSSF_FORMAT_JSON, f->w.firmware, &err))
         return assess_setup_failed("setup", &err);
     fclose(out);
     return 0;
@@ -97,19 +67,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    iotssf_fw_result_free(f->firmware);
-    iotssf_profile_free(f->netcam);
-    iotssf_grading_free(f->grading);
-    iotssf_rules_free(f->rules);
-    iotssf_catalog_free(f->catalog);
-    iotssf_policy_free(f->policy);
-    unlink(f->image);
+    netcam_world_close(&f->w);
     unlink(f->report);
-    free(f->image);
     free(f->report);
-    free(f->grading_path);
-    free(f->policy_path);
-    free(f->data_dir);
     free(f);
     return 0;
 }
@@ -146,11 +106,11 @@ static const json_t *finding(const json_t *doc, const char *id)
 static json_t *assess_firmware_report(const fixture *f, const char *report, iotssf_error *err,
                                       iotssf_status *st)
 {
-    iotssf_evidence *e = iotssf_evidence_new(f->rules, err);
+    iotssf_evidence *e = iotssf_evidence_new(f->w.rules, err);
     json_t *doc = NULL;
     *st = iotssf_evidence_load_firmware(e, report, err);
     if (!*st) {
-        iotssf_assess_options o = options(f, f->netcam, e);
+        iotssf_assess_options o = options(f, f->w.netcam, e);
         *st = iotssf_assess(&o, &doc, err);
     }
     iotssf_evidence_free(e);
@@ -166,9 +126,9 @@ static void test_report_gives_the_same_verdicts(void **state)
     iotssf_status st;
     json_t *from_report = assess_firmware_report(f, f->report, &err, &st);
     assert_int_equal(st, IOTSSF_OK);
-    iotssf_evidence *e = iotssf_evidence_new(f->rules, &err);
-    assert_int_equal(iotssf_evidence_use_firmware(e, f->firmware, &err), IOTSSF_OK);
-    iotssf_assess_options o = options(f, f->netcam, e);
+    iotssf_evidence *e = iotssf_evidence_new(f->w.rules, &err);
+    assert_int_equal(iotssf_evidence_use_firmware(e, f->w.firmware, &err), IOTSSF_OK);
+    iotssf_assess_options o = options(f, f->w.netcam, e);
     json_t *direct = NULL;
     assert_int_equal(iotssf_assess(&o, &direct, &err), IOTSSF_OK);
     /* The whole judgement is the same; only the image's name differs. */
@@ -177,8 +137,8 @@ static void test_report_gives_the_same_verdicts(void **state)
     assert_true(json_equal(json_object_get(direct, "findings"),
                            json_object_get(from_report, "findings")));
     const json_t *fw = json_object_get(json_object_get(from_report, "evidence"), "firmware");
-    assert_string_equal(str(fw, "sha256"), f->firmware->sha256);
-    assert_int_equal(json_integer_value(json_object_get(fw, "size")), f->firmware->image_size);
+    assert_string_equal(str(fw, "sha256"), f->w.firmware->sha256);
+    assert_int_equal(json_integer_value(json_object_get(fw, "size")), f->w.firmware->image_size);
     json_decref(direct);
     json_decref(from_report);
     iotssf_evidence_free(e);
@@ -263,7 +223,7 @@ static void test_hostile_reports(void **state)
     expect_report_refused(f, cut, "not a JSON report");
     free(cut);
     char sha[80];
-    snprintf(sha, sizeof sha, "\"sha256\": \"%s\"", f->firmware->sha256);
+    snprintf(sha, sizeof sha, "\"sha256\": \"%s\"", f->w.firmware->sha256);
     char *t = replaced(text, sha, "\"sha256\": \"abc\"");
     expect_report_refused(f, t, "image.sha256");
     free(t);
@@ -285,9 +245,9 @@ static void test_hostile_reports(void **state)
     free(text);
     /* One source, once. */
     iotssf_error err;
-    iotssf_evidence *e = iotssf_evidence_new(f->rules, &err);
+    iotssf_evidence *e = iotssf_evidence_new(f->w.rules, &err);
     assert_int_equal(iotssf_evidence_load_firmware(e, f->report, &err), IOTSSF_OK);
-    assert_int_equal(iotssf_evidence_use_firmware(e, f->firmware, &err), IOTSSF_E_INPUT);
+    assert_int_equal(iotssf_evidence_use_firmware(e, f->w.firmware, &err), IOTSSF_E_INPUT);
     assert_non_null(strstr(err.message, "given twice"));
     iotssf_evidence_free(e);
 }
@@ -305,7 +265,7 @@ static iotssf_status assess_with_image(const fixture *f, const char *image_line,
     snprintf(path, sizeof path, "%s", temp_file_with(edited, ".yaml"));
     iotssf_profile *p = NULL;
     assert_int_equal(iotssf_assess_read_profile(path, &p, err), IOTSSF_OK);
-    iotssf_evidence *e = iotssf_evidence_new(f->rules, err);
+    iotssf_evidence *e = iotssf_evidence_new(f->w.rules, err);
     assert_int_equal(iotssf_evidence_load_firmware(e, f->report, err), IOTSSF_OK);
     iotssf_assess_options o = options(f, p, e);
     json_t *doc = NULL;
@@ -329,8 +289,8 @@ static void test_evidence_from_another_device(void **state)
     zeros[64] = '\0';
     assert_int_equal(assess_with_image(f, zeros, &err), IOTSSF_E_INPUT);
     assert_non_null(strstr(err.message, "evidence from another device"));
-    assert_int_equal(assess_with_image(f, f->firmware->sha256, &err), IOTSSF_OK);
-    assert_int_equal(assess_with_image(f, f->image, &err), IOTSSF_OK);
+    assert_int_equal(assess_with_image(f, f->w.firmware->sha256, &err), IOTSSF_OK);
+    assert_int_equal(assess_with_image(f, f->w.image, &err), IOTSSF_OK);
     assert_int_equal(assess_with_image(f, f->report, &err), IOTSSF_E_INPUT);
     assert_non_null(strstr(err.message, "evidence from another device"));
 }
@@ -429,11 +389,11 @@ static void test_probe_report_from_a_real_probe(void **state)
         skip();
     }
     iotssf_error err;
-    iotssf_evidence *e = iotssf_evidence_new(f->rules, &err);
+    iotssf_evidence *e = iotssf_evidence_new(f->w.rules, &err);
     assert_int_equal(iotssf_evidence_load_probe(e, report, &err), IOTSSF_OK);
     assert_int_equal(iotssf_evidence_load_firmware(e, f->report, &err), IOTSSF_OK);
     assert_int_equal(iotssf_evidence_load_probe(e, report, &err), IOTSSF_E_INPUT);
-    iotssf_assess_options o = options(f, f->netcam, e);
+    iotssf_assess_options o = options(f, f->w.netcam, e);
     json_t *doc = NULL;
     assert_int_equal(iotssf_assess(&o, &doc, &err), IOTSSF_OK);
     const json_t *probe = json_object_get(json_object_get(doc, "evidence"), "probe");
@@ -480,11 +440,11 @@ static void test_probe_report_from_a_real_probe(void **state)
 static void test_schemes(void **state)
 {
     fixture *f = *state;
-    size_t n = iotssf_catalog_baseline_count(f->catalog);
+    size_t n = iotssf_catalog_baseline_count(f->w.catalog);
     const char **all = calloc(n, sizeof *all);
     for (size_t i = 0; i < n; i++)
-        all[i] = iotssf_catalog_baseline(f->catalog, i)->scheme;
-    iotssf_assess_options o = options(f, f->netcam, NULL);
+        all[i] = iotssf_catalog_baseline(f->w.catalog, i)->scheme;
+    iotssf_assess_options o = options(f, f->w.netcam, NULL);
     o.schemes = all;
     o.scheme_count = n;
     o.level = 2;
@@ -505,7 +465,7 @@ static void test_schemes(void **state)
     assert_int_equal(json_integer_value(json_object_get(totals, "pass")), 0);
     assert_int_equal(json_integer_value(json_object_get(totals, "fail")), 0);
     /* The schemes shown never change the grade. */
-    iotssf_assess_options shown_default = options(f, f->netcam, NULL);
+    iotssf_assess_options shown_default = options(f, f->w.netcam, NULL);
     json_t *fewer = NULL;
     assert_int_equal(iotssf_assess(&shown_default, &fewer, &err), IOTSSF_OK);
     const json_t *modes = json_object_get(doc, "modes");
@@ -544,7 +504,7 @@ static size_t entries_in(const char *dir)
 static void test_write_whole(void **state)
 {
     fixture *f = *state;
-    iotssf_assess_options o = options(f, f->netcam, NULL);
+    iotssf_assess_options o = options(f, f->w.netcam, NULL);
     json_t *doc = NULL;
     iotssf_error err;
     assert_int_equal(iotssf_assess(&o, &doc, &err), IOTSSF_OK);
@@ -609,7 +569,7 @@ static void test_command_end_to_end(void **state)
     fprintf(w, "%.*s%s", (int)(entry - q), q, filled);
     fclose(w);
     snprintf(args, sizeof args, "assess %s --firmware %s --answers %s -o %s/first -q", profile,
-             f->image, answers, base);
+             f->w.image, answers, base);
     assert_int_equal(run_cli(args), 0);
     snprintf(result, sizeof result, "%s/first/assessment.json", base);
     char *doc = read_file(result, NULL);
@@ -620,7 +580,7 @@ static void test_command_end_to_end(void **state)
     fputs("# edited after the questionnaire\n", w);
     fclose(w);
     snprintf(args, sizeof args, "assess %s --firmware %s --answers %s -o %s/second -q", profile,
-             f->image, answers, base);
+             f->w.image, answers, base);
     assert_int_equal(run_cli(args), 2);
     snprintf(result, sizeof result, "%s/second/assessment.json", base);
     assert_int_not_equal(access(result, F_OK), 0);
